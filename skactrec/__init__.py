@@ -1,0 +1,29 @@
+"""skactrec: human action recognition in videos with a CNN-LSTM, as scikit-learn estimators.
+
+The system of Orozco et al., "Human Action Recognition in Videos using a Robust CNN
+LSTM Approach": each video is cut to 40 frames, every frame goes through an
+ImageNet-pretrained VGG16 (:class:`VGG16FrameFeaturizer`), and an LSTM reads the
+sequence of frame features to classify the video (:class:`LSTMVideoClassifier`).
+Both are scikit-learn estimators that compose in a :class:`~sklearn.pipeline.Pipeline`.
+
+Importing this package does not import TensorFlow: it is imported where a Keras
+model is first built.
+"""
+
+from ._classifier import LSTMVideoClassifier
+from ._featurizer import VGG16FrameFeaturizer
+from ._top_k import predict_top_k
+from ._video import VideoReadError, read_video
+from ._weights import WeightsNotFoundError
+
+__version__ = "0.1.0.dev0"
+
+__all__ = [
+    "LSTMVideoClassifier",
+    "VGG16FrameFeaturizer",
+    "VideoReadError",
+    "WeightsNotFoundError",
+    "predict_top_k",
+    "read_video",
+    "__version__",
+]
