@@ -1,0 +1,48 @@
+"""Shared fixtures: real clips from ../shared/data, small synthetic videos, fixed seeds."""
+
+import os
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+# Keep TensorFlow quiet and single-process friendly in the test suite.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+@pytest.fixture(autouse=True)
+def _fixed_seeds():
+    """Every test starts from the same global seeds."""
+    random.seed(0)
+    np.random.seed(0)
+
+
+@pytest.fixture(scope="session")
+def shared_data_dir():
+    """``../shared/data`` beside the checkout; skips where it is absent (a user's machine)."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"real test clips not found at {SHARED_DATA} (only present in the dev workspace)")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def shared_videos(shared_data_dir):
+    """Paths of every real clip in ``../shared/data/videos``."""
+    videos = sorted((shared_data_dir / "videos").iterdir())
+    assert videos, f"no clips in {shared_data_dir / 'videos'}"
+    return videos
+
+
+@pytest.fixture(scope="session")
+def synthetic_videos(tmp_path_factory):
+    """A small synthetic dataset written as real .mp4 files: 4 classes x 3 groups x 1 video."""
+    from skactrec.datasets import make_synthetic_videos
+
+    directory = tmp_path_factory.mktemp("synthetic")
+    return make_synthetic_videos(
+        directory, n_classes=4, n_groups=3, n_videos_per_group=1, n_frames=8, frame_size=32,
+        random_state=0,
+    )
