@@ -46,3 +46,20 @@ def synthetic_videos(tmp_path_factory):
         directory, n_classes=4, n_groups=3, n_videos_per_group=1, n_frames=8, frame_size=32,
         random_state=0,
     )
+
+
+@pytest.fixture(scope="session")
+def vgg16_weights_file(tmp_path_factory):
+    """A real Keras weights file of VGG16 without its top, in the legacy ``.h5`` format of
+    Keras's ImageNet file, holding random weights from another seed than ``weights=None``."""
+    import h5py
+    import keras
+    from keras.src.legacy.saving.legacy_h5_format import save_weights_to_hdf5_group
+
+    model = keras.applications.VGG16(include_top=False, weights=None, input_shape=(32, 32, 3))
+    rng = np.random.RandomState(1)
+    model.set_weights([rng.normal(0, 0.05, w.shape).astype(np.float32) for w in model.get_weights()])
+    path = tmp_path_factory.mktemp("weights") / "vgg16_notop_test.h5"
+    with h5py.File(path, "w") as f:
+        save_weights_to_hdf5_group(f, model)
+    return path

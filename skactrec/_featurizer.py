@@ -1,0 +1,286 @@
+"""VGG16FrameFeaturizer: videos in, per-frame VGG16 features out, with an optional feature store."""
+
+import logging
+import os
+from numbers import Integral
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from ._progress import Progress
+from ._store import FeatureStore
+from ._vgg16 import MIN_FRAME_SIZE, POOLINGS, VGG16_LAYERS, get_extractor, n_output_features
+from ._video import VideoReadError, read_video
+from ._weights import weights_identity
+
+logger = logging.getLogger(__name__)
+
+
+def _frame_size_tuple(frame_size):
+    """``frame_size`` as ``(height, width)``, validated."""
+    size = (frame_size, frame_size) if isinstance(frame_size, Integral) else tuple(frame_size)
+    if len(size) != 2 or not all(isinstance(s, Integral) and s >= MIN_FRAME_SIZE for s in size):
+        raise ValueError(
+            f"frame_size must be an int or a (height, width) pair of ints >= {MIN_FRAME_SIZE} "
+            f"(VGG16's smallest input); got {frame_size!r}."
+        )
+    return int(size[0]), int(size[1])
+
+
+def check_videos(X):
+    """``X`` as a list of videos (paths or arrays), with a clear error for anything else.
+
+    A single path or a single video array is refused: wrap it in a list. A numeric
+    array of 4 or 5 dimensions is a batch of array videos, one per first-axis index.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skactrec._featurizer import check_videos
+    >>> len(check_videos(["a.mp4", np.zeros((3, 32, 32, 3), np.uint8)]))
+    2
+    """
+    if isinstance(X, (str, bytes, os.PathLike)):
+        raise TypeError(
+            f"Expected a sequence of videos; got a single path {os.fsdecode(X)!r}. "
+            "Wrap it in a list: [path]."
+        )
+    if not hasattr(X, "__len__") or not hasattr(X, "__getitem__"):
+        raise TypeError(
+            f"Expected a sequence of videos (a list of paths and/or arrays); got {type(X).__name__}."
+        )
+    videos = list(X)
+    if not videos:
+        raise ValueError("Expected at least one video; got an empty sequence.")
+    for i, video in enumerate(videos):
+        if not isinstance(video, (str, os.PathLike, np.ndarray)):
+            raise TypeError(
+                f"Video {i} is a {type(video).__name__}; expected a path (str or os.PathLike) "
+                "or a numpy array (n_frames, height, width[, 3])."
+            )
+    return videos
+
+
+class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
+    """Per-frame VGG16 features of videos: the CNN half of the paper's CNN-LSTM.
+
+    Each video is read as ``n_frames`` frames of ``frame_size`` pixels (see
+    :func:`~skactrec.read_video`), every frame goes through VGG16 up to ``layer``,
+    and the layer's output is flattened (or pooled). With the defaults this is the
+    paper's Algorithm 1: the first 40 frames, resized to 224x224, give a
+    ``40 x 25088`` sequence per video (``block5_pool``, 7x7x512).
+
+    Parameters
+    ----------
+    n_frames : int, default=40
+        Frames per video. A shorter video is padded by repeating its last frame.
+    frame_size : int or tuple of (int, int), default=224
+        Frames are resized to this size (``(height, width)`` for a tuple) before VGG16.
+        At least 32, VGG16's smallest input.
+    layer : str, default="block5_pool"
+        The VGG16 layer whose output are the features, by Keras name: ``"block1_conv1"``
+        to ``"block5_pool"``. The paper's "max pooling of layer 10" giving 7x7x512 is
+        ``"block5_pool"``; shallower layers keep more spatial detail.
+    weights : {"imagenet", None} or str or os.PathLike, default="imagenet"
+        ``"imagenet"``: ImageNet weights from the Keras cache, downloaded through Keras
+        when missing (a :class:`~skactrec.WeightsNotFoundError` says which file to put
+        where when that fails). A path: a Keras weights file of VGG16 without its top.
+        ``None``: Glorot-uniform random weights from a fixed seed (identical in every
+        process), for tests and demos; their deep features carry little information.
+    pooling : {None, "avg", "max"}, default=None
+        None flattens the layer output (the paper); ``"avg"``/``"max"`` pool it over
+        space, leaving one value per channel (512 at ``block5_pool``).
+    sampling : {"first", "uniform"}, default="first"
+        ``"first"``: the first ``n_frames`` frames (the paper). ``"uniform"``: frames
+        spread evenly over the whole video.
+    batch_size : int, default=8
+        Frames per VGG16 forward pass.
+    memory : str, os.PathLike, joblib.Memory or None, default=None
+        A feature store: a directory (or a ``joblib.Memory``'s location) where each
+        video's features are written once as ``.npy``, keyed by the video's content and
+        every parameter that changes the output (weights included). Later transforms,
+        folds, grid points and processes read them instead of running VGG16 again.
+    verbose : int, default=0
+        ``>= 1`` shows progress on stderr. Diagnostics go to ``logging``.
+
+    Attributes
+    ----------
+    n_features_out_ : int
+        Features per frame (25088 with the defaults).
+    frame_size_ : tuple of (int, int)
+        ``(height, width)`` of the frames given to VGG16.
+
+    See Also
+    --------
+    LSTMVideoClassifier : The LSTM that classifies the feature sequences.
+    read_video : How a video becomes ``n_frames`` frames.
+
+    Notes
+    -----
+    From Orozco et al., "Human Action Recognition in Videos using a Robust CNN LSTM
+    Approach", section 3 and Algorithm 1. The Keras model is built on first use, once
+    per process and setting, and is never pickled with the estimator. ImageNet
+    preprocessing (RGB to BGR, minus the channel means) is applied inside the model on
+    a copy: the caller's arrays are never modified.
+
+    A video that cannot be read does not stop the others: every video that can be
+    read is computed (and stored, with ``memory``) and then one error names all the
+    bad ones.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skactrec import VGG16FrameFeaturizer
+    >>> videos = [np.zeros((5, 40, 40, 3), np.uint8), np.full((3, 40, 40), 255, np.uint8)]
+    >>> featurizer = VGG16FrameFeaturizer(
+    ...     n_frames=4, frame_size=32, layer="block2_pool", weights=None, pooling="avg")
+    >>> featurizer.fit_transform(videos).shape
+    (2, 4, 128)
+    """
+
+    _parameter_constraints = {
+        "n_frames": [Interval(Integral, 1, None, closed="left")],
+        "frame_size": [Interval(Integral, MIN_FRAME_SIZE, None, closed="left"), tuple],
+        "layer": [StrOptions(set(VGG16_LAYERS))],
+        "weights": [str, os.PathLike, None],
+        "pooling": [StrOptions(set(POOLINGS)), None],
+        "sampling": [StrOptions({"first", "uniform"})],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "memory": [str, os.PathLike, HasMethods(["cache"]), None],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        *,
+        n_frames=40,
+        frame_size=224,
+        layer="block5_pool",
+        weights="imagenet",
+        pooling=None,
+        sampling="first",
+        batch_size=8,
+        memory=None,
+        verbose=0,
+    ):
+        self.n_frames = n_frames
+        self.frame_size = frame_size
+        self.layer = layer
+        self.weights = weights
+        self.pooling = pooling
+        self.sampling = sampling
+        self.batch_size = batch_size
+        self.memory = memory
+        self.verbose = verbose
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Check the parameters and the videos; VGG16 itself needs no fitting.
+
+        Parameters
+        ----------
+        X : sequence of videos
+            File paths (str or os.PathLike) and/or arrays ``(n_frames, height, width[, 3])``.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : VGG16FrameFeaturizer
+        """
+        check_videos(X)
+        self.frame_size_ = _frame_size_tuple(self.frame_size)
+        weights_identity(self.weights)  # a missing weights file fails here, not later
+        self.n_features_out_ = n_output_features(self.layer, self.frame_size_, self.pooling)
+        return self
+
+    def transform(self, X):
+        """VGG16 features of every frame of every video.
+
+        Parameters
+        ----------
+        X : sequence of videos
+            File paths (str or os.PathLike) and/or arrays ``(n_frames, height, width[, 3])``.
+
+        Returns
+        -------
+        features : ndarray of shape (n_videos, n_frames, n_features_out_), dtype float32
+
+        Raises
+        ------
+        VideoReadError
+            One or more videos could not be read; the message names each by index
+            and source. The features of the others are computed (and stored) first.
+        """
+        check_is_fitted(self)
+        videos = check_videos(X)
+        store = self._store()
+        out = np.empty((len(videos), self.n_frames, self.n_features_out_), dtype=np.float32)
+        progress = Progress(len(videos), f"{type(self).__name__} videos", self.verbose)
+        errors, n_stored = [], 0
+        for i, video in enumerate(videos):
+            cached = store.get(video) if store is not None else None
+            if cached is not None:
+                out[i] = cached
+                n_stored += 1
+            else:
+                try:
+                    frames = read_video(
+                        video, n_frames=self.n_frames, frame_size=self.frame_size_,
+                        sampling=self.sampling,
+                    )
+                except ValueError as exc:  # VideoReadError, or an array of a bad shape
+                    errors.append((i, exc))
+                    progress.update(note="unreadable")
+                    continue
+                out[i] = self._extractor()(frames, batch_size=self.batch_size)
+                if store is not None:
+                    store.put(video, out[i])
+            progress.update(note=f"{n_stored} from store" if store is not None else "")
+        if errors:
+            raise _unreadable_videos_error(errors, len(videos))
+        return out
+
+    def _extractor(self):
+        return get_extractor(self.layer, self.frame_size_, self.weights, self.pooling)
+
+    def _store(self):
+        if self.memory is None:
+            return None
+        location = getattr(self.memory, "location", self.memory)
+        if location is None:  # joblib.Memory(location=None) caches nothing
+            return None
+        settings = {
+            "n_frames": self.n_frames,
+            "frame_size": list(self.frame_size_),
+            "sampling": self.sampling,
+            "layer": self.layer,
+            "pooling": self.pooling,
+            "weights": weights_identity(self.weights),
+        }
+        return FeatureStore(location, settings, shape=(self.n_frames, self.n_features_out_))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # Videos are file paths or arrays, not a 2-D array of numbers; the tag stays
+        # True so that scikit-learn's common checks run (see tests/test_common.py).
+        tags.input_tags.string = True
+        tags.transformer_tags.preserves_dtype = []
+        return tags
+
+
+def _unreadable_videos_error(errors, n_videos):
+    """One error naming every video that could not be read."""
+    if len(errors) == 1:
+        i, exc = errors[0]
+        message = f"Video {i} could not be read: {exc}"
+    else:
+        lines = "\n".join(f"  video {i}: {exc}" for i, exc in errors)
+        message = f"{len(errors)} of {n_videos} videos could not be read:\n{lines}"
+    cls = VideoReadError if all(isinstance(e, VideoReadError) for _, e in errors) else ValueError
+    error = cls.__new__(cls)
+    ValueError.__init__(error, message)
+    error.errors = errors
+    return error

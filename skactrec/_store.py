@@ -1,0 +1,138 @@
+"""A per-video feature store on disk: each video's features are computed once, then read.
+
+Layout: ``<root>/skactrec-features-v1/<settings digest>/<video digest[:2]>/<video digest>.npy``
+with a ``settings.json`` beside each settings folder saying what produced it. Every file
+name comes from a hash, never from a user's path. Entries are written atomically (a
+temporary file in the same folder, then ``os.replace``) and read with
+``allow_pickle=False``; an entry of the wrong shape or dtype, or one that cannot be
+parsed, is logged, deleted and recomputed, never returned.
+"""
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from ._weights import file_sha256
+
+logger = logging.getLogger(__name__)
+
+STORE_FORMAT = "skactrec-features-v1"
+
+
+def video_digest(video):
+    """SHA-256 identifying a video's content: a file's bytes, or an array's dtype, shape and data.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skactrec._store import video_digest
+    >>> a = np.zeros((2, 4, 4, 3), np.uint8)
+    >>> video_digest(a) == video_digest(a.copy()), video_digest(a) == video_digest(a[:1])
+    (True, False)
+    """
+    if isinstance(video, np.ndarray):
+        digest = hashlib.sha256(f"array:{video.dtype.str}:{video.shape}:".encode())
+        digest.update(np.ascontiguousarray(video).data)
+        return digest.hexdigest()
+    return file_sha256(video)
+
+
+def settings_digest(settings):
+    """SHA-256 of a JSON-able dict of every setting that changes the features."""
+    return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()
+
+
+def _atomic_write(path, write):
+    """Call ``write(file)`` on a temporary file beside ``path``, then move it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class FeatureStore:
+    """Features of videos under one setting of the featurizer, stored as ``.npy`` files.
+
+    Parameters
+    ----------
+    root : str or os.PathLike
+        Directory of the store (created if missing). Several settings and processes
+        can share one root.
+    settings : dict
+        Every parameter that changes the features (JSON-able). Entries written under
+        other settings are never returned.
+    shape : tuple of int
+        Shape of one video's features; entries of another shape are rejected.
+
+    Examples
+    --------
+    >>> import tempfile, numpy as np
+    >>> from skactrec._store import FeatureStore
+    >>> with tempfile.TemporaryDirectory() as root:
+    ...     store = FeatureStore(root, {"layer": "block5_pool"}, shape=(2, 3))
+    ...     video = np.zeros((2, 8, 8, 3), np.uint8)
+    ...     print(store.get(video))
+    ...     store.put(video, np.ones((2, 3), np.float32))
+    ...     print(store.get(video).sum())
+    None
+    6.0
+    """
+
+    dtype = np.dtype(np.float32)
+
+    def __init__(self, root, settings, shape):
+        self.settings = dict(settings)
+        self.shape = tuple(shape)
+        self.directory = Path(root) / STORE_FORMAT / settings_digest(self.settings)[:32]
+        self.directory.mkdir(parents=True, exist_ok=True)
+        description = self.directory / "settings.json"
+        if not description.exists():
+            text = json.dumps({**self.settings, "shape": list(self.shape)}, indent=2, sort_keys=True)
+            _atomic_write(description, lambda f: f.write(text.encode()))
+
+    def path(self, video):
+        """Where the features of ``video`` are (or would be) stored."""
+        digest = video_digest(video)
+        return self.directory / digest[:2] / f"{digest}.npy"
+
+    def get(self, video):
+        """The stored features of ``video``, or None if absent or damaged (then deleted)."""
+        path = self.path(video)
+        try:
+            features = np.load(path, allow_pickle=False)
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, EOFError) as exc:
+            logger.warning("Damaged feature-store entry %s (%s): recomputing it.", path, exc)
+            path.unlink(missing_ok=True)
+            return None
+        if features.shape != self.shape or features.dtype != self.dtype:
+            logger.warning(
+                "Feature-store entry %s has %s %s instead of %s %s: recomputing it.",
+                path, features.dtype, features.shape, self.dtype, self.shape,
+            )
+            path.unlink(missing_ok=True)
+            return None
+        return features
+
+    def put(self, video, features):
+        """Store the features of ``video`` atomically."""
+        features = np.asarray(features)
+        if features.shape != self.shape or features.dtype != self.dtype:
+            raise ValueError(
+                f"Features of shape {features.shape} and dtype {features.dtype} do not fit "
+                f"this store ({self.shape}, {self.dtype})."
+            )
+        _atomic_write(self.path(video), lambda f: np.save(f, features, allow_pickle=False))

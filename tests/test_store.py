@@ -1,0 +1,102 @@
+"""The feature store: keys, atomic writes, damaged entries, no pickles, hash-only names."""
+
+import logging
+
+import numpy as np
+import pytest
+
+from skactrec._store import STORE_FORMAT, FeatureStore, video_digest
+
+
+@pytest.fixture
+def store(tmp_path):
+    return FeatureStore(tmp_path, {"layer": "block5_pool", "n_frames": 2}, shape=(2, 3))
+
+
+def _video(seed=0):
+    return np.random.RandomState(seed).randint(0, 256, (2, 8, 8, 3)).astype(np.uint8)
+
+
+def test_round_trip_and_settings_isolation(tmp_path, store):
+    video, features = _video(), np.arange(6, dtype=np.float32).reshape(2, 3)
+    assert store.get(video) is None
+    store.put(video, features)
+    np.testing.assert_array_equal(store.get(video), features)
+    assert store.get(_video(1)) is None
+    other = FeatureStore(tmp_path, {"layer": "block4_pool", "n_frames": 2}, shape=(2, 3))
+    assert other.get(video) is None  # other settings never see these features
+    assert other.directory != store.directory
+    assert (store.directory / "settings.json").read_text().count("block5_pool") == 1
+
+
+def test_file_videos_are_keyed_by_content(tmp_path, store):
+    a, b = tmp_path / "my secret name.mp4", tmp_path / "b.mp4"
+    a.write_bytes(b"same bytes")
+    b.write_bytes(b"same bytes")
+    store.put(a, np.ones((2, 3), np.float32))
+    np.testing.assert_array_equal(store.get(b), np.ones((2, 3)))
+    assert video_digest(a) == video_digest(b)
+
+
+def test_names_come_from_hashes_only(tmp_path, store):
+    video = tmp_path / "user path with spaces élan.mp4"
+    video.write_bytes(b"content")
+    store.put(video, np.zeros((2, 3), np.float32))
+    entries = [p for p in (tmp_path / STORE_FORMAT).rglob("*") if p.is_file()]
+    assert len(entries) == 2  # the entry and settings.json
+    for entry in entries:
+        assert "user" not in str(entry.relative_to(tmp_path)) and "élan" not in str(entry)
+    assert not list(tmp_path.rglob(".tmp-*")), "no temporary file may stay behind"
+
+
+def test_put_rejects_wrong_features(store):
+    with pytest.raises(ValueError, match="do not fit"):
+        store.put(_video(), np.zeros((3, 3), np.float32))
+    with pytest.raises(ValueError, match="do not fit"):
+        store.put(_video(), np.zeros((2, 3), np.float64))
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["truncated", "wrong shape", "wrong dtype", "pickled object", "garbage"],
+)
+def test_damaged_entries_are_reported_deleted_and_never_returned(store, caplog, damage):
+    video = _video()
+    store.put(video, np.ones((2, 3), np.float32))
+    path = store.path(video)
+    if damage == "truncated":
+        path.write_bytes(path.read_bytes()[:-5])
+    elif damage == "wrong shape":
+        np.save(path, np.ones((3, 2), np.float32))
+    elif damage == "wrong dtype":
+        np.save(path, np.ones((2, 3), np.float64))
+    elif damage == "pickled object":
+        np.save(path, np.array([{"a": 1}, None], dtype=object), allow_pickle=True)
+    else:
+        path.write_bytes(b"\x00not an npy file")
+    with caplog.at_level(logging.WARNING, logger="skactrec._store"):
+        assert store.get(video) is None
+    assert str(path) in caplog.text
+    assert not path.exists()
+
+
+def test_failed_write_leaves_nothing(store):
+    class Boom(Exception):
+        pass
+
+    video = _video()
+    from skactrec import _store
+
+    original = np.save
+
+    def failing_save(*args, **kwargs):
+        raise Boom
+
+    _store.np.save = failing_save
+    try:
+        with pytest.raises(Boom):
+            store.put(video, np.ones((2, 3), np.float32))
+    finally:
+        _store.np.save = original
+    assert store.get(video) is None
+    assert not list(store.directory.rglob(".tmp-*"))
