@@ -1,0 +1,8 @@
+"""``python -m skactrec``: the same as the ``skactrec`` command."""
+
+import sys
+
+from ._cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())
