@@ -10,8 +10,20 @@ Importing this package does not import TensorFlow: it is imported where a Keras
 model is first built.
 """
 
-# Public names are re-exported here once their modules land (see git history).
+from ._classifier import LSTMVideoClassifier
+from ._featurizer import VGG16FrameFeaturizer
+from ._top_k import predict_top_k
+from ._video import VideoReadError, read_video
+from ._weights import WeightsNotFoundError
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["__version__"]
+__all__ = [
+    "LSTMVideoClassifier",
+    "VGG16FrameFeaturizer",
+    "VideoReadError",
+    "WeightsNotFoundError",
+    "predict_top_k",
+    "read_video",
+    "__version__",
+]

@@ -240,7 +240,7 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
                     store.put(video, out[i])
             progress.update(note=f"{n_stored} from store" if store is not None else "")
         if errors:
-            raise _unreadable_videos_error(errors, len(videos))
+            raise BatchVideoReadError(errors, len(videos))
         return out
 
     def _extractor(self):
@@ -271,16 +271,26 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
         return tags
 
 
-def _unreadable_videos_error(errors, n_videos):
-    """One error naming every video that could not be read."""
-    if len(errors) == 1:
-        i, exc = errors[0]
-        message = f"Video {i} could not be read: {exc}"
-    else:
-        lines = "\n".join(f"  video {i}: {exc}" for i, exc in errors)
-        message = f"{len(errors)} of {n_videos} videos could not be read:\n{lines}"
-    cls = VideoReadError if all(isinstance(e, VideoReadError) for _, e in errors) else ValueError
-    error = cls.__new__(cls)
-    ValueError.__init__(error, message)
-    error.errors = errors
-    return error
+class BatchVideoReadError(VideoReadError):
+    """Some videos of a batch could not be read; one error names every one of them.
+
+    Attributes
+    ----------
+    errors : list of (int, Exception)
+        Index in the batch and error of each unreadable video.
+    n_videos : int
+        Number of videos in the batch.
+    """
+
+    def __init__(self, errors, n_videos):
+        self.errors = list(errors)
+        self.n_videos = n_videos
+        reason = "; ".join(f"video {i}: {exc}" for i, exc in self.errors)
+        super().__init__(f"{len(self.errors)} of {n_videos} videos", reason)
+
+    def __str__(self):
+        lines = "\n".join(f"  video {i}: {exc}" for i, exc in self.errors)
+        return f"{len(self.errors)} of {self.n_videos} videos could not be read:\n{lines}"
+
+    def __reduce__(self):
+        return (type(self), (self.errors, self.n_videos))

@@ -1,0 +1,166 @@
+"""VGG16FrameFeaturizer: shapes, inputs, store, errors, pickling, verbosity."""
+
+import pickle
+
+import joblib
+import numpy as np
+import pytest
+from sklearn.exceptions import NotFittedError
+
+from skactrec import VGG16FrameFeaturizer, VideoReadError, read_video
+from skactrec._vgg16 import get_extractor
+
+SMALL = dict(n_frames=4, frame_size=32, layer="block2_pool", weights=None)
+
+
+def _videos(n=3, seed=0):
+    rng = np.random.RandomState(seed)
+    return [rng.randint(0, 256, (6, 40, 48, 3)).astype(np.uint8) for _ in range(n)]
+
+
+def _count(params=SMALL):
+    frame_size = params["frame_size"]
+    return get_extractor(params["layer"], (frame_size, frame_size), params["weights"],
+                         params.get("pooling")).n_frames_processed
+
+
+def test_defaults_are_the_papers():
+    f = VGG16FrameFeaturizer()
+    assert (f.n_frames, f.frame_size, f.layer, f.weights, f.pooling, f.sampling) == (
+        40, 224, "block5_pool", "imagenet", None, "first")
+    # fit only checks: no weights needed until VGG16 runs
+    with pytest.raises(NotFittedError):
+        f.transform(["x.mp4"])
+
+
+@pytest.mark.parametrize("pooling, n_features", [(None, 8 * 8 * 128), ("avg", 128), ("max", 128)])
+def test_output_shape(pooling, n_features):
+    featurizer = VGG16FrameFeaturizer(**{**SMALL, "pooling": pooling})
+    features = featurizer.fit_transform(_videos(2))
+    assert features.shape == (2, 4, n_features) and features.dtype == np.float32
+    assert featurizer.n_features_out_ == n_features and featurizer.frame_size_ == (32, 32)
+
+
+def test_non_square_frames():
+    featurizer = VGG16FrameFeaturizer(**{**SMALL, "frame_size": (32, 64)})
+    assert featurizer.fit_transform(_videos(1)).shape == (1, 4, 8 * 16 * 128)
+
+
+def test_features_are_those_of_the_frames_read():
+    video = _videos(1)[0]
+    featurizer = VGG16FrameFeaturizer(**SMALL, sampling="uniform").fit([video])
+    frames = read_video(video, n_frames=4, frame_size=32, sampling="uniform")
+    expected = get_extractor("block2_pool", (32, 32), None, None)(frames)
+    np.testing.assert_array_equal(featurizer.transform([video])[0], expected)
+
+
+def test_paths_and_arrays_mix(synthetic_videos):
+    path = synthetic_videos.filenames[0]
+    as_array = read_video(path, n_frames=None, frame_size=None)
+    featurizer = VGG16FrameFeaturizer(**SMALL).fit([path])
+    features = featurizer.transform([path, as_array, _videos(1)[0]])
+    np.testing.assert_array_equal(features[0], features[1])
+    assert not np.array_equal(features[0], features[2])
+
+
+def test_caller_arrays_are_never_modified():
+    videos = [v.astype(np.float32) for v in _videos(2)] + _videos(1)
+    originals = [v.copy() for v in videos]
+    VGG16FrameFeaturizer(**SMALL).fit_transform(videos)
+    for video, original in zip(videos, originals):
+        np.testing.assert_array_equal(video, original)
+
+
+def test_store_computes_each_video_once(tmp_path):
+    videos = _videos(3)
+    featurizer = VGG16FrameFeaturizer(**SMALL, memory=tmp_path).fit(videos)
+    before = _count()
+    first = featurizer.transform(videos)
+    assert _count() - before == 3 * 4
+    again = VGG16FrameFeaturizer(**SMALL, memory=str(tmp_path)).fit(videos).transform(videos[::-1])
+    assert _count() - before == 3 * 4, "stored videos must not go through VGG16 again"
+    np.testing.assert_array_equal(again, first[::-1])
+    assert len(list(tmp_path.rglob("*.npy"))) == 3
+
+
+def test_store_key_includes_every_parameter_that_changes_features(tmp_path):
+    videos = _videos(1)
+    base = VGG16FrameFeaturizer(**SMALL, memory=tmp_path).fit(videos).transform(videos)
+    for change in [dict(n_frames=3), dict(sampling="uniform"), dict(layer="block2_conv2"),
+                   dict(pooling="avg"), dict(frame_size=48)]:
+        other = VGG16FrameFeaturizer(**{**SMALL, **change}, memory=tmp_path)
+        features = other.fit(videos).transform(videos)
+        assert features.shape != base.shape or not np.array_equal(features, base), change
+    n_settings = len(list(tmp_path.rglob("settings.json")))
+    assert n_settings == 6
+
+
+def test_store_as_joblib_memory(tmp_path):
+    videos = _videos(1)
+    VGG16FrameFeaturizer(**SMALL, memory=joblib.Memory(tmp_path, verbose=0)).fit_transform(videos)
+    assert len(list(tmp_path.rglob("*.npy"))) == 1
+    no_store = VGG16FrameFeaturizer(**SMALL, memory=joblib.Memory(None, verbose=0))
+    before = _count()
+    no_store.fit_transform(videos)
+    assert _count() - before == 4
+
+
+def test_bad_videos_are_all_named_and_good_ones_stored(tmp_path, synthetic_videos):
+    missing = tmp_path / "missing.mp4"
+    junk = tmp_path / "junk.mp4"
+    junk.write_bytes(b"not a video" * 100)
+    good = [synthetic_videos.filenames[0], _videos(1)[0]]
+    featurizer = VGG16FrameFeaturizer(**SMALL, memory=tmp_path / "store").fit(good)
+    with pytest.raises(VideoReadError) as info:
+        featurizer.transform([good[0], missing, good[1], junk])
+    message = str(info.value)
+    assert "2 of 4 videos" in message
+    assert "video 1" in message and "missing.mp4" in message
+    assert "video 3" in message and "junk.mp4" in message
+    assert len(list((tmp_path / "store").rglob("*.npy"))) == 2
+    assert [i for i, _ in info.value.errors] == [1, 3]
+    assert pickle.loads(pickle.dumps(info.value)).errors[0][0] == 1
+
+
+def test_single_bad_video_is_named_by_index():
+    with pytest.raises(ValueError, match=r"1 of 2 videos.*\n  video 1: "):
+        VGG16FrameFeaturizer(**SMALL).fit_transform([_videos(1)[0], np.zeros((2, 3))])
+
+
+@pytest.mark.parametrize(
+    "X, error, match",
+    [
+        ("video.mp4", TypeError, "single path"),
+        ([], ValueError, "at least one video"),
+        ([3], TypeError, "Video 0 is a int"),
+        (5, TypeError, "sequence of videos"),
+    ],
+)
+def test_bad_input_types(X, error, match):
+    with pytest.raises(error, match=match):
+        VGG16FrameFeaturizer(**SMALL).fit(X)
+
+
+def test_bad_parameters():
+    with pytest.raises(ValueError, match="layer"):
+        VGG16FrameFeaturizer(layer="fc2").fit(_videos(1))
+    with pytest.raises(ValueError, match="frame_size"):
+        VGG16FrameFeaturizer(frame_size=16).fit(_videos(1))
+    with pytest.raises(ValueError, match="frame_size"):
+        VGG16FrameFeaturizer(frame_size=(32, 16)).fit(_videos(1))
+
+
+def test_pickle_holds_no_model():
+    featurizer = VGG16FrameFeaturizer(**SMALL).fit(_videos(1))
+    expected = featurizer.transform(_videos(1))
+    blob = pickle.dumps(featurizer)
+    assert len(blob) < 5000
+    np.testing.assert_array_equal(pickle.loads(blob).transform(_videos(1)), expected)
+
+
+def test_verbose(capfd):
+    VGG16FrameFeaturizer(**SMALL).fit_transform(_videos(2))
+    assert capfd.readouterr() == ("", "")
+    VGG16FrameFeaturizer(**SMALL, verbose=1).fit_transform(_videos(2))
+    err = capfd.readouterr().err
+    assert "2/2" in err
