@@ -221,7 +221,7 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
         progress = Progress(len(videos), f"{type(self).__name__} videos", self.verbose)
         errors, n_stored = [], 0
         for i, video in enumerate(videos):
-            cached = store.get(video) if store is not None else None
+            cached = _stored_features(store, video)
             if cached is not None:
                 out[i] = cached
                 n_stored += 1
@@ -269,6 +269,16 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
         tags.input_tags.string = True
         tags.transformer_tags.preserves_dtype = []
         return tags
+
+
+def _stored_features(store, video):
+    """The store's features of ``video``, or None; an unreadable file is left to read_video."""
+    if store is None:
+        return None
+    try:
+        return store.get(video)
+    except OSError:  # missing file, directory...: read_video raises the error that explains it
+        return None
 
 
 class BatchVideoReadError(VideoReadError):

@@ -103,6 +103,8 @@ def _download_imagenet_weights(target):
     """Fetch the ImageNet weights into ``target`` through Keras, checking the md5."""
     from keras.utils import get_file
 
+    # Keras falls back to /tmp/.keras when the cache directory is missing: create it.
+    target.parent.mkdir(parents=True, exist_ok=True)
     try:
         path = get_file(
             IMAGENET_WEIGHTS["fname"],
