@@ -1,0 +1,395 @@
+"""LSTMVideoClassifier: the LSTM + dense head of Orozco et al.'s CNN-LSTM, as a scikit-learn classifier.
+
+TensorFlow, Keras and scikeras are imported inside ``fit`` / ``predict_proba`` only: importing
+this module costs no more than scikit-learn.
+"""
+
+import contextlib
+import copy
+import functools
+import random
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import (
+    check_array,
+    check_consistent_length,
+    check_is_fitted,
+    validate_data,
+)
+
+from ._lstm_model import OPTIMIZERS, build_lstm_model
+
+
+@contextlib.contextmanager
+def _seeded(seed):
+    """Make one fit reproducible: seed Python, NumPy, Keras and TensorFlow, and turn on TF
+    op determinism; restore the caller's random states and determinism setting afterwards.
+
+    Keras draws the seeds of weight initialisers and dropout from Python's `random` when
+    layers are built, and Keras's `fit` shuffles with TensorFlow's global seed.
+    """
+    # Saved before importing TensorFlow, whose import draws from Python's `random`.
+    python_state, numpy_state = random.getstate(), np.random.get_state()
+    import keras
+    import tensorflow as tf
+
+    # TensorFlow has no public getter of its global seed nor a public way to turn op
+    # determinism off again: these are the private functions scikeras uses too.
+    from tensorflow.python.eager import context
+    from tensorflow.python.framework import config as tf_config
+
+    tf_seed = context.global_seed()
+    was_deterministic = tf_config.is_op_determinism_enabled()
+    keras.utils.set_random_seed(seed)
+    tf.config.experimental.enable_op_determinism()
+    try:
+        yield
+    finally:
+        random.setstate(python_state)
+        np.random.set_state(numpy_state)
+        tf.random.set_seed(tf_seed)
+        if not was_deterministic:
+            tf_config.disable_op_determinism()
+
+
+class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
+    """Classify videos from sequences of frame features with an LSTM and a dense layer.
+
+    The classifier of Orozco et al.'s CNN-LSTM (Algorithm 2): an LSTM of ``n_units`` units
+    reads the sequence of per-frame features of a video (VGG16 features in the paper, see
+    ``VGG16FrameFeaturizer``) and a dense layer with one unit per class gives the class
+    scores. It is trained with cross-entropy and RMSProp for 50 epochs in batches of 25.
+
+    Parameters
+    ----------
+    n_units : int, default=360
+        Number of LSTM units. 360 is the paper's best on KTH (320 on UCF-11, 400 on
+        HMDB-51).
+    epochs : int, default=50
+        Number of passes over the training set.
+    batch_size : int, default=25
+        Number of videos per gradient update; also the batch size of prediction.
+    optimizer : {"rmsprop", "adam", "adamw", "nadam", "adagrad", "sgd"}, default="rmsprop"
+        Keras optimizer. The paper uses RMSProp.
+    learning_rate : float, default=0.001
+        Learning rate of the optimizer (0.001 is the Keras default for RMSProp).
+    dropout : float, default=0.0
+        Fraction of the LSTM's inputs dropped during training (0 in the paper).
+    output_activation : {"softmax", "sigmoid"}, default="softmax"
+        Activation of the dense output layer. See Notes.
+    validation_split : float, default=0.0
+        Fraction of the training videos held out (the last ones, before shuffling, as in
+        Keras) to report ``val_loss`` and ``val_accuracy`` in ``history_`` after each epoch.
+    callbacks : list of keras.callbacks.Callback, default=None
+        Keras callbacks for training, e.g. ``keras.callbacks.EarlyStopping``. They are
+        deep-copied at each ``fit``, so the objects passed here are left untouched.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, dropout and the shuffling of the training set. An int
+        gives identical predictions from one fit to the next, also across processes.
+        None gives a different network at each fit.
+    verbose : int, default=0
+        Keras's verbosity during ``fit``: 0 prints nothing, 1 shows a progress bar per
+        epoch, 2 prints one line per epoch.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        The class labels, sorted; the columns of :meth:`predict_proba` follow this order.
+    n_features_in_ : int
+        Number of features of one frame (the last axis of ``X``) seen during ``fit``.
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of the features, set only when ``X`` was a 2-D pandas DataFrame with string
+        column names.
+    model_ : keras.Model
+        The fitted Keras network (``LSTM`` then ``Dense``). Its input is
+        ``(None, None, n_features_in_)``: any number of frames.
+    history_ : dict of str to list of float
+        Per-epoch training metrics: ``loss`` and ``accuracy``, plus ``val_loss`` and
+        ``val_accuracy`` when ``validation_split > 0``.
+    keras_classifier_ : scikeras.wrappers.KerasClassifier
+        The scikeras estimator that built and fitted ``model_`` and that pickles it.
+
+    See Also
+    --------
+    skactrec.predict_top_k : The k best classes of each video with their scores
+        (the paper's figure 7).
+    scikeras.wrappers.KerasClassifier : The wrapper used inside to build and fit the model.
+
+    Notes
+    -----
+    The network and training setup follow Algorithm 2 of Orozco et al., "Human Action
+    Recognition in Videos using a Robust CNN LSTM Approach": ``LSTM(n_u)`` over a
+    ``40 x 25088`` sequence of VGG16 features, ``Dense(n_c)``, cross-entropy, RMSProp,
+    50 epochs, batch size 25.
+
+    **Output activation.** Algorithm 2 writes ``activation='sigmoide'`` for the output
+    layer, but the classes are single-label (one action per video) and the text says the
+    network minimises the cross-entropy. The default here is therefore ``"softmax"`` with
+    categorical cross-entropy, the standard pairing for single-label classes.
+    ``"sigmoid"`` reproduces the paper literally: one sigmoid per class trained with binary
+    cross-entropy on one-hot targets; :meth:`predict_proba` then divides each row by its
+    sum so that rows sum to 1 (the ranking of the classes is unchanged).
+
+    **Input shapes.** ``X`` is a 3-D array ``(n_videos, n_frames, n_features)``. The LSTM
+    reads sequences of any length, so the number of frames may differ between ``fit`` and
+    ``predict`` (all videos of one call share it); only ``n_features`` must match. A 2-D
+    array ``(n_videos, n_features)`` is read as a sequence of *one* time step per video,
+    e.g. features already pooled over a video.
+
+    **Implementation.** This estimator composes a scikeras ``KerasClassifier`` rather
+    than inheriting from it: scikeras 0.13 is not a valid scikit-learn >= 1.7 estimator
+    (mixin order, tags). Prediction calls ``model_`` directly, because scikeras checks
+    that ``X.shape[1:]`` equals the training shape, which would forbid a different number
+    of frames at prediction time.
+
+    **Reproducibility.** With an int ``random_state``, ``fit`` seeds Python's ``random``,
+    NumPy, Keras and TensorFlow (``keras.utils.set_random_seed``) and turns on TensorFlow
+    op determinism, then restores the previous random states and determinism setting: the
+    caller's global generators are left as they were. scikeras's own ``random_state`` is
+    not used, because it leaves op determinism on for the rest of the process (after
+    which TensorFlow random ops without a seed raise an error).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skactrec._classifier import LSTMVideoClassifier
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.normal(size=(20, 5, 8))  # 20 videos, 5 frames, 8 features per frame
+    >>> y = np.array(["boxing", "walking"] * 10)
+    >>> clf = LSTMVideoClassifier(n_units=4, epochs=2, random_state=0).fit(X, y)
+    >>> clf.classes_
+    array(['boxing', 'walking'], dtype='<U7')
+    >>> clf.predict(X[:3]).shape
+    (3,)
+    >>> clf.predict_proba(X[:3]).shape
+    (3, 2)
+    """
+
+    _parameter_constraints: dict = {
+        "n_units": [Interval(Integral, 1, None, closed="left")],
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "optimizer": [StrOptions(set(OPTIMIZERS))],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "output_activation": [StrOptions({"softmax", "sigmoid"})],
+        "validation_split": [Interval(Real, 0, 1, closed="left")],
+        "callbacks": [list, None],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        *,
+        n_units=360,
+        epochs=50,
+        batch_size=25,
+        optimizer="rmsprop",
+        learning_rate=0.001,
+        dropout=0.0,
+        output_activation="softmax",
+        validation_split=0.0,
+        callbacks=None,
+        random_state=None,
+        verbose=0,
+    ):
+        self.n_units = n_units
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.dropout = dropout
+        self.output_activation = output_activation
+        self.validation_split = validation_split
+        self.callbacks = callbacks
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        # With an int random_state, fit is reproducible (seeds + TF op determinism).
+        tags.non_deterministic = False
+        return tags
+
+    def _validate_X(self, X, y=None, *, reset):
+        """Validate X as float32, 2-D (one step per video) or 3-D; check y too in fit.
+
+        Returns ``X`` as a 3-D float32 array (a 2-D input becomes a view with one time
+        step), and ``y`` validated when given.
+        """
+        if not (hasattr(X, "ndim") and hasattr(X, "shape")):
+            X = np.asarray(X)  # lists and other array-likes, as check_array would
+        if X.ndim not in (2, 3):
+            raise ValueError(
+                f"{self.__class__.__name__} expects X as a 3-D array (n_videos, n_frames, "
+                "n_features) or a 2-D array (n_videos, n_features), read as one frame per "
+                f"video; got an array with {X.ndim} dimension(s) instead. Reshape your data "
+                "to one of these shapes."
+            )
+        ndim = X.ndim
+        if ndim == 2:
+            # validate_data sets/checks n_features_in_ and feature_names_in_ (DataFrames).
+            if y is None:
+                X = validate_data(self, X, reset=reset, dtype=np.float32)
+            else:
+                X, y = validate_data(self, X, y, reset=reset, dtype=np.float32)
+            return X[:, np.newaxis, :], y
+
+        # 3-D: validate_data(allow_nd=True) would count axis 1 (frames) as the features,
+        # so X is checked here and the feature count is the last axis.
+        if y is not None:
+            # Validates y only; with reset=True it also drops a stale feature_names_in_.
+            y = validate_data(self, X="no_validation", y=y, reset=reset)
+        X = check_array(X, allow_nd=True, dtype=np.float32, estimator=self, input_name="X")
+        if X.shape[1] < 1 or X.shape[2] < 1:
+            raise ValueError(
+                f"Found array with shape {X.shape}, but a minimum of 1 frame and 1 feature "
+                f"is required by {self.__class__.__name__}."
+            )
+        n_features = X.shape[2]
+        if reset:
+            self.n_features_in_ = n_features
+        elif n_features != self.n_features_in_:
+            raise ValueError(
+                f"X has {n_features} features, but {self.__class__.__name__} is expecting "
+                f"{self.n_features_in_} features as input."
+            )
+        if y is not None:
+            check_consistent_length(X, y)
+        return X, y
+
+    def _seed(self):
+        """The int seed of this fit, or None (unseeded) when random_state is None."""
+        if self.random_state is None:
+            return None
+        if isinstance(self.random_state, Integral):
+            return int(self.random_state)
+        return int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Fit the LSTM on sequences of frame features.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_videos, n_frames, n_features) or (n_videos, n_features)
+            Frame features of each video. A 2-D array is a sequence of one step per video.
+        y : array-like of shape (n_videos,)
+            Class of each video (ints, strings...). At least two classes are needed.
+
+        Returns
+        -------
+        self : LSTMVideoClassifier
+            The fitted estimator.
+        """
+        if y is None:
+            raise ValueError(
+                f"This {self.__class__.__name__} estimator requires y to be passed, "
+                "but the target y is None."
+            )
+        X, y = self._validate_X(X, y, reset=True)
+        check_classification_targets(y)
+        self.classes_, y_encoded = np.unique(y, return_inverse=True)
+        n_classes = len(self.classes_)
+        if n_classes < 2:
+            raise ValueError(
+                f"{self.__class__.__name__} needs samples of at least 2 classes in the data, "
+                f"but the data contains only one class: {self.classes_.tolist()[0]!r}."
+            )
+        # One-hot targets (the paper's "y train of size #samples x nc").
+        Y = np.eye(n_classes, dtype=np.float32)[y_encoded]
+
+        seed = self._seed()
+        if seed is None:
+            self._fit_keras(X, Y)
+        else:
+            with _seeded(seed):
+                self._fit_keras(X, Y)
+        return self
+
+    def _fit_keras(self, X, Y):
+        """Build and fit the Keras model through scikeras; set the Keras attributes."""
+        from scikeras.wrappers import KerasClassifier
+
+        build = functools.partial(
+            build_lstm_model,
+            n_features=self.n_features_in_,
+            n_classes=Y.shape[1],
+            n_units=self.n_units,
+            dropout=self.dropout,
+            output_activation=self.output_activation,
+            optimizer=self.optimizer,
+            learning_rate=self.learning_rate,
+        )
+        # random_state is NOT given to scikeras: its seeding sets TF_DETERMINISTIC_OPS, which
+        # TensorFlow caches for the whole process, so op determinism stays on after the
+        # fit and any later unseeded random op (e.g. a fit with random_state=None) raises.
+        # `_seeded` does the seeding instead.
+        self.keras_classifier_ = KerasClassifier(
+            model=build,
+            epochs=self.epochs,
+            batch_size=self.batch_size,
+            validation_split=self.validation_split,
+            callbacks=copy.deepcopy(self.callbacks),
+            shuffle=True,
+            verbose=self.verbose,
+        )
+        self.keras_classifier_.fit(X, Y)
+        self.model_ = self.keras_classifier_.model_
+        self.history_ = {
+            key: list(values) for key, values in self.keras_classifier_.history_.items()
+        }
+
+    def predict_proba(self, X):
+        """Probability of each class for each video.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_videos, n_frames, n_features) or (n_videos, n_features)
+            Frame features of each video; ``n_frames`` may differ from the one seen in fit.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_videos, n_classes)
+            Class probabilities, columns in the order of ``classes_``; each row sums to 1.
+        """
+        check_is_fitted(self)
+        X, _ = self._validate_X(X, reset=False)
+        # Not keras_classifier_.predict_proba: scikeras requires X.shape[1:] to equal the
+        # training shape, which would fix the number of frames. The model is called eagerly
+        # batch by batch rather than through model.predict, which traces a TF graph per
+        # input shape (slow for small inputs, and warns about retracing).
+        scores = np.empty((X.shape[0], len(self.classes_)), dtype=np.float64)
+        for start in range(0, X.shape[0], self.batch_size):
+            stop = start + self.batch_size
+            scores[start:stop] = np.asarray(self.model_(X[start:stop], training=False))
+        totals = scores.sum(axis=1, keepdims=True)
+        # Softmax rows already sum to 1 (up to float32 rounding); sigmoid rows do not.
+        # A row of sigmoids that all underflowed to 0 becomes uniform.
+        n_classes = scores.shape[1]
+        return np.divide(
+            scores, totals, out=np.full_like(scores, 1.0 / n_classes), where=totals > 0
+        )
+
+    def predict(self, X):
+        """Most probable class of each video.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_videos, n_frames, n_features) or (n_videos, n_features)
+            Frame features of each video.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_videos,)
+            Predicted class labels, taken from ``classes_`` (ties go to the first class).
+        """
+        check_is_fitted(self)
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]

@@ -1,0 +1,77 @@
+"""The Keras network of Orozco et al. (Algorithm 2): ``LSTM(n_units)`` then ``Dense(n_classes)``.
+
+Keras is imported inside :func:`build_lstm_model` only, so importing this module stays cheap.
+"""
+
+# Optimizer names accepted by LSTMVideoClassifier, mapped to their ``keras.optimizers`` class.
+OPTIMIZERS = {
+    "rmsprop": "RMSprop",
+    "adam": "Adam",
+    "adamw": "AdamW",
+    "nadam": "Nadam",
+    "adagrad": "Adagrad",
+    "sgd": "SGD",
+}
+
+# Loss paired with each output activation; the targets are one-hot in both cases.
+LOSSES = {
+    "softmax": "categorical_crossentropy",
+    "sigmoid": "binary_crossentropy",
+}
+
+
+def build_lstm_model(
+    *,
+    n_features,
+    n_classes,
+    n_units=360,
+    dropout=0.0,
+    output_activation="softmax",
+    optimizer="rmsprop",
+    learning_rate=0.001,
+):
+    """Build and compile the paper's CNN-LSTM head as a Keras model.
+
+    Parameters
+    ----------
+    n_features : int
+        Number of features of one frame (25088 for VGG16's ``block5_pool``).
+    n_classes : int
+        Number of output units, one per class.
+    n_units : int, default=360
+        Number of LSTM units.
+    dropout : float, default=0.0
+        Fraction of the LSTM's inputs dropped during training.
+    output_activation : {"softmax", "sigmoid"}, default="softmax"
+        Activation of the dense output layer. Softmax is trained with categorical
+        cross-entropy, sigmoid with binary cross-entropy; both on one-hot targets.
+    optimizer : str, default="rmsprop"
+        One of the keys of ``OPTIMIZERS``.
+    learning_rate : float, default=0.001
+        Learning rate given to the optimizer.
+
+    Returns
+    -------
+    model : keras.Model
+        A compiled ``Sequential`` model whose input has shape ``(None, None, n_features)``,
+        so sequences of any length can be read, and whose accuracy metric is named
+        ``"accuracy"``.
+    """
+    import keras
+
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(None, n_features)),
+            keras.layers.LSTM(n_units, dropout=dropout, name="lstm"),
+            keras.layers.Dense(n_classes, activation=output_activation, name="output"),
+        ],
+        name="cnn_lstm",
+    )
+    optimizer_class = getattr(keras.optimizers, OPTIMIZERS[optimizer])
+    model.compile(
+        optimizer=optimizer_class(learning_rate=learning_rate),
+        loss=LOSSES[output_activation],
+        # Single-label accuracy (argmax against the one-hot target) for both activations.
+        metrics=[keras.metrics.CategoricalAccuracy(name="accuracy")],
+    )
+    return model
