@@ -157,7 +157,7 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
     Examples
     --------
     >>> import numpy as np
-    >>> from skactrec._classifier import LSTMVideoClassifier
+    >>> from skactrec import LSTMVideoClassifier
     >>> rng = np.random.RandomState(0)
     >>> X = rng.normal(size=(20, 5, 8))  # 20 videos, 5 frames, 8 features per frame
     >>> y = np.array(["boxing", "walking"] * 10)

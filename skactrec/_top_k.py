@@ -43,7 +43,7 @@ def predict_top_k(estimator, X, *, k=3):
     --------
     >>> import numpy as np
     >>> from sklearn.linear_model import LogisticRegression
-    >>> from skactrec._top_k import predict_top_k
+    >>> from skactrec import predict_top_k
     >>> X = np.array([[0.0], [1.0], [2.0], [3.0], [4.0], [5.0]])
     >>> y = np.array(["walk", "walk", "jog", "jog", "run", "run"])
     >>> clf = LogisticRegression().fit(X, y)

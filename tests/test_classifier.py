@@ -13,7 +13,7 @@ import pytest
 from sklearn.base import clone, is_classifier
 from sklearn.utils import get_tags
 
-from skactrec._classifier import LSTMVideoClassifier
+from skactrec import LSTMVideoClassifier
 
 # Tiny settings that learn the sequence task below (about 1.5 s per fit on 2 cores).
 FAST = dict(n_units=8, epochs=20, batch_size=16, learning_rate=0.01)
@@ -227,7 +227,7 @@ _FRESH_PROCESS_SCRIPT = textwrap.dedent(
     import json, pickle, random, sys
     import numpy as np
     from sklearn.linear_model import LogisticRegression
-    from skactrec._classifier import LSTMVideoClassifier
+    from skactrec import LSTMVideoClassifier
 
     workdir = sys.argv[1]
     out = {}

@@ -7,7 +7,7 @@ that cannot be fixed (not a bug).
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skactrec._classifier import LSTMVideoClassifier
+from skactrec import LSTMVideoClassifier
 
 # Small but enough to learn sklearn's blob data (check_classifiers_train wants > 0.83
 # training accuracy); a 2-D X is read as one time step per sample.

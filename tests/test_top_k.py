@@ -8,7 +8,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from skactrec._top_k import predict_top_k
+from skactrec import predict_top_k
 
 ACTIONS = np.array(["boxing", "clapping", "jogging", "running", "walking", "waving"])
 
