@@ -1,4 +1,4 @@
-"""LSTMVideoClassifier: the LSTM + dense head of Orozco et al.'s CNN-LSTM, as a scikit-learn classifier.
+"""LSTMVideoClassifier: the LSTM + dense head of Orozco et al.'s CNN-LSTM, as an sklearn classifier.
 
 TensorFlow, Keras and scikeras are imported inside ``fit`` / ``predict_proba`` only: importing
 this module costs no more than scikit-learn.
