@@ -152,7 +152,9 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
     op determinism, then restores the previous random states and determinism setting: the
     caller's global generators are left as they were. scikeras's own ``random_state`` is
     not used, because it leaves op determinism on for the rest of the process (after
-    which TensorFlow random ops without a seed raise an error).
+    which TensorFlow random ops without a seed raise an error). The generators are global
+    to the process, so seeded fits running at the same time in threads of one process are
+    not reproducible; separate processes (joblib's default backend) are.
 
     Examples
     --------
