@@ -32,8 +32,11 @@ def _frame_size_tuple(frame_size):
 def check_videos(X):
     """``X`` as a list of videos (paths or arrays), with a clear error for anything else.
 
-    A single path or a single video array is refused: wrap it in a list. A numeric
-    array of 4 or 5 dimensions is a batch of array videos, one per first-axis index.
+    A video is a path (str or os.PathLike) or an array ``(n_frames, height, width)`` or
+    ``(n_frames, height, width, channels)``. A numeric array of 4 or 5 dimensions is a
+    batch of array videos, one per first-axis index. A single path, a single video, a
+    2-D array of numbers (a feature matrix is not a video batch) and sparse input are
+    refused.
 
     Examples
     --------
@@ -41,11 +44,21 @@ def check_videos(X):
     >>> from skactrec._featurizer import check_videos
     >>> len(check_videos(["a.mp4", np.zeros((3, 32, 32, 3), np.uint8)]))
     2
+    >>> len(check_videos(np.zeros((5, 3, 32, 32), np.uint8)))  # 5 grayscale videos
+    5
     """
     if isinstance(X, (str, bytes, os.PathLike)):
         raise TypeError(
             f"Expected a sequence of videos; got a single path {os.fsdecode(X)!r}. "
             "Wrap it in a list: [path]."
+        )
+    if hasattr(X, "tocsr") or hasattr(X, "sparse"):  # scipy.sparse, pandas sparse
+        raise TypeError("Sparse input is not supported: expected a sequence of videos.")
+    if isinstance(X, np.ndarray) and X.dtype != object and X.ndim not in (4, 5):
+        raise ValueError(
+            f"Expected a sequence of videos; got a numeric array of shape {X.shape}. A batch "
+            "of array videos has 4 dimensions (n_videos, n_frames, height, width) or 5 "
+            "(..., channels); for a list of files or of arrays of different sizes, pass a list."
         )
     if not hasattr(X, "__len__") or not hasattr(X, "__getitem__"):
         raise TypeError(
@@ -55,10 +68,17 @@ def check_videos(X):
     if not videos:
         raise ValueError("Expected at least one video; got an empty sequence.")
     for i, video in enumerate(videos):
-        if not isinstance(video, (str, os.PathLike, np.ndarray)):
+        if isinstance(video, (str, os.PathLike)):
+            continue
+        if not isinstance(video, np.ndarray):
             raise TypeError(
                 f"Video {i} is a {type(video).__name__}; expected a path (str or os.PathLike) "
-                "or a numpy array (n_frames, height, width[, 3])."
+                "or a numpy array (n_frames, height, width[, channels])."
+            )
+        if video.ndim not in (3, 4) or video.size == 0:
+            raise ValueError(
+                f"Video {i} is an array of shape {video.shape}; expected (n_frames, height, "
+                "width) or (n_frames, height, width, channels) with no empty axis."
             )
     return videos
 
@@ -264,8 +284,9 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        # Videos are file paths or arrays, not a 2-D array of numbers; the tag stays
-        # True so that scikit-learn's common checks run (see tests/test_common.py).
+        # Videos are file paths or arrays, not a 2-D array of numbers (fit refuses one).
+        # two_d_array stays True all the same: False would make scikit-learn skip every
+        # common check; the ones that need 2-D data are listed in tests/test_common.py.
         tags.input_tags.string = True
         tags.transformer_tags.preserves_dtype = []
         return tags

@@ -124,7 +124,7 @@ def test_bad_videos_are_all_named_and_good_ones_stored(tmp_path, synthetic_video
 
 def test_single_bad_video_is_named_by_index():
     with pytest.raises(ValueError, match=r"1 of 2 videos.*\n  video 1: "):
-        VGG16FrameFeaturizer(**SMALL).fit_transform([_videos(1)[0], np.zeros((2, 3))])
+        VGG16FrameFeaturizer(**SMALL).fit_transform([_videos(1)[0], np.full((2, 8, 8, 3), 300.0)])
 
 
 @pytest.mark.parametrize(
@@ -134,6 +134,9 @@ def test_single_bad_video_is_named_by_index():
         ([], ValueError, "at least one video"),
         ([3], TypeError, "Video 0 is a int"),
         (5, TypeError, "sequence of videos"),
+        (np.zeros((10, 3)), ValueError, r"numeric array of shape \(10, 3\)"),
+        ([np.zeros((4, 3))], ValueError, r"Video 0 is an array of shape \(4, 3\)"),
+        ([np.zeros((0, 8, 8, 3))], ValueError, "no empty axis"),
     ],
 )
 def test_bad_input_types(X, error, match):
@@ -164,3 +167,42 @@ def test_verbose(capfd):
     VGG16FrameFeaturizer(**SMALL, verbose=1).fit_transform(_videos(2))
     err = capfd.readouterr().err
     assert "2/2" in err
+
+
+def test_sklearn_invariants_on_videos(tmp_path):
+    """The common checks the featurizer cannot take on 2-D numbers, run on videos instead."""
+    from sklearn.base import clone
+
+    videos = _videos(4, seed=3)
+    featurizer = VGG16FrameFeaturizer(**SMALL)
+    params = featurizer.get_params()
+    assert featurizer.fit(videos) is featurizer  # fit returns self
+    assert featurizer.get_params() == params  # fit does not overwrite parameters
+    public = {k for k in vars(featurizer) if not k.startswith("_")}
+    assert public - set(params) == {"n_features_out_", "frame_size_"}
+    state = dict(vars(featurizer))
+    full = featurizer.transform(videos)
+    assert vars(featurizer).keys() == state.keys()  # transform changes no attribute
+    # sample order and subset invariance
+    np.testing.assert_array_equal(featurizer.transform(videos[::-1]), full[::-1])
+    np.testing.assert_array_equal(featurizer.transform(videos[1:3]), full[1:3])
+    # fit is idempotent and a clone gives the same result
+    np.testing.assert_array_equal(featurizer.fit(videos).transform(videos), full)
+    np.testing.assert_array_equal(clone(featurizer).fit_transform(videos), full)
+    # pickle consistency and read-only inputs
+    loaded = pickle.loads(pickle.dumps(featurizer))
+    readonly = [v.copy() for v in videos]
+    for v in readonly:
+        v.flags.writeable = False
+    np.testing.assert_array_equal(loaded.transform(readonly), full)
+    # a batch given as one 5-D array is the same as a list
+    np.testing.assert_array_equal(featurizer.transform(np.stack(videos)), full)
+    # float, non-contiguous and other integer arrays of the same pixels give the same result
+    variants = [videos[0].astype(np.float64), np.asfortranarray(videos[0]),
+                videos[0].astype(np.int32)]
+    np.testing.assert_array_equal(featurizer.transform(variants), full[[0, 0, 0]])
+    # an array video with NaN is refused with a clear error
+    bad = videos[0].astype(np.float32)
+    bad[0, 0, 0, 0] = np.nan
+    with pytest.raises(ValueError, match="(?i)nan|finite"):
+        featurizer.transform([bad])
