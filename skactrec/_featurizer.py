@@ -54,7 +54,7 @@ def check_videos(X):
         )
     if hasattr(X, "tocsr") or hasattr(X, "sparse"):  # scipy.sparse, pandas sparse
         raise TypeError("Sparse input is not supported: expected a sequence of videos.")
-    if isinstance(X, np.ndarray) and X.dtype != object and X.ndim not in (4, 5):
+    if isinstance(X, np.ndarray) and X.dtype.kind in "biufc" and X.ndim not in (4, 5):
         raise ValueError(
             f"Expected a sequence of videos; got a numeric array of shape {X.shape}. A batch "
             "of array videos has 4 dimensions (n_videos, n_frames, height, width) or 5 "

@@ -57,7 +57,7 @@ def test_features_are_those_of_the_frames_read():
 def test_paths_and_arrays_mix(synthetic_videos):
     path = synthetic_videos.filenames[0]
     as_array = read_video(path, n_frames=None, frame_size=None)
-    featurizer = VGG16FrameFeaturizer(**SMALL).fit([path])
+    featurizer = VGG16FrameFeaturizer(**SMALL).fit(np.array([path]))  # an array of paths
     features = featurizer.transform([path, as_array, _videos(1)[0]])
     np.testing.assert_array_equal(features[0], features[1])
     assert not np.array_equal(features[0], features[2])
