@@ -452,7 +452,7 @@ def read_video(video, *, n_frames=40, frame_size=224, sampling="first"):
     Examples
     --------
     >>> import numpy as np
-    >>> from skactrec._video import read_video
+    >>> from skactrec import read_video
     >>> video = np.zeros((10, 48, 64, 3), dtype=np.uint8)
     >>> read_video(video, n_frames=4, frame_size=32).shape
     (4, 32, 32, 3)
