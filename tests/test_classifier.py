@@ -364,13 +364,3 @@ def test_is_a_classifier_with_3d_tag():
     assert tags.input_tags.three_d_array
     assert tags.input_tags.two_d_array
     assert not tags.non_deterministic
-
-
-def test_import_does_not_import_tensorflow():
-    code = (
-        "import sys, skactrec._classifier, skactrec._lstm_model, skactrec._top_k\n"
-        "heavy = [m for m in ('tensorflow', 'keras', 'scikeras') if m in sys.modules]\n"
-        "assert not heavy, heavy"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
