@@ -54,6 +54,11 @@ def check_videos(X):
         )
     if hasattr(X, "tocsr") or hasattr(X, "sparse"):  # scipy.sparse, pandas sparse
         raise TypeError("Sparse input is not supported: expected a sequence of videos.")
+    if hasattr(X, "columns"):  # a DataFrame would iterate over its column names
+        raise TypeError(
+            "Expected a sequence of videos; got a DataFrame. Pass the column that holds "
+            "the video paths, e.g. df['path']."
+        )
     if isinstance(X, np.ndarray) and X.dtype.kind in "biufc" and X.ndim not in (4, 5):
         raise ValueError(
             f"Expected a sequence of videos; got a numeric array of shape {X.shape}. A batch "

@@ -63,6 +63,16 @@ def test_paths_and_arrays_mix(synthetic_videos):
     assert not np.array_equal(features[0], features[2])
 
 
+def test_pandas_series_of_paths_and_dataframe(synthetic_videos):
+    pd = pytest.importorskip("pandas")
+    paths = pd.Series(synthetic_videos.filenames[:2], index=[10, 20], name="path")
+    featurizer = VGG16FrameFeaturizer(**SMALL).fit(paths)
+    np.testing.assert_array_equal(featurizer.transform(paths),
+                                  featurizer.transform(list(paths)))
+    with pytest.raises(TypeError, match=r"DataFrame.*df\['path'\]"):
+        featurizer.transform(paths.to_frame())
+
+
 def test_caller_arrays_are_never_modified():
     videos = [v.astype(np.float32) for v in _videos(2)] + _videos(1)
     originals = [v.copy() for v in videos]
