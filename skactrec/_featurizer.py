@@ -244,7 +244,7 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
         store = self._store()
         out = np.empty((len(videos), self.n_frames, self.n_features_out_), dtype=np.float32)
         progress = Progress(len(videos), f"{type(self).__name__} videos", self.verbose)
-        errors, n_stored = [], 0
+        errors, n_stored, extractor = [], 0, None
         for i, video in enumerate(videos):
             cached = _stored_features(store, video)
             if cached is not None:
@@ -260,16 +260,17 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
                     errors.append((i, exc))
                     progress.update(note="unreadable")
                     continue
-                out[i] = self._extractor()(frames, batch_size=self.batch_size)
+                if extractor is None:  # built (once per process) only if a video needs it
+                    extractor = get_extractor(
+                        self.layer, self.frame_size_, self.weights, self.pooling
+                    )
+                out[i] = extractor(frames, batch_size=self.batch_size)
                 if store is not None:
                     store.put(video, out[i])
             progress.update(note=f"{n_stored} from store" if store is not None else "")
         if errors:
             raise BatchVideoReadError(errors, len(videos))
         return out
-
-    def _extractor(self):
-        return get_extractor(self.layer, self.frame_size_, self.weights, self.pooling)
 
     def _store(self):
         if self.memory is None:
