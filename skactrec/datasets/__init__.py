@@ -1,5 +1,12 @@
-"""Datasets: synthetic action videos written as real video files (loaders of the paper's datasets to come)."""
+"""Datasets: the data home, the paper's benchmarks' official splits, synthetic action videos."""
 
+from ._base import DatasetNotFoundError, get_data_home
+from ._splits import FixedSplits
 from ._synthetic import make_synthetic_videos
 
-__all__ = ["make_synthetic_videos"]
+__all__ = [
+    "DatasetNotFoundError",
+    "FixedSplits",
+    "get_data_home",
+    "make_synthetic_videos",
+]

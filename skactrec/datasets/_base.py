@@ -1,0 +1,90 @@
+"""What every dataset loader shares: the data home, finding a dataset's folder, descriptions."""
+
+import os
+from importlib import resources
+from pathlib import Path
+
+DATA_HOME_ENV = "SKACTREC_DATA"
+
+
+class DatasetNotFoundError(FileNotFoundError):
+    """A dataset is missing or incomplete; the message says what is missing, where it looked,
+    and how to get it.
+
+    Examples
+    --------
+    >>> from skactrec.datasets import DatasetNotFoundError
+    >>> issubclass(DatasetNotFoundError, FileNotFoundError)
+    True
+    """
+
+
+def get_data_home(data_home=None):
+    """The folder that holds skactrec's datasets.
+
+    Parameters
+    ----------
+    data_home : str or os.PathLike, default=None
+        The folder to use. By default the ``SKACTREC_DATA`` environment variable, or
+        ``~/skactrec_data``. It is created if missing.
+
+    Returns
+    -------
+    data_home : pathlib.Path
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from skactrec.datasets import get_data_home
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     get_data_home(tmp).is_dir()
+    True
+    """
+    if data_home is None:
+        data_home = os.environ.get(DATA_HOME_ENV, Path("~") / "skactrec_data")
+    data_home = Path(data_home).expanduser()
+    data_home.mkdir(parents=True, exist_ok=True)
+    return data_home
+
+
+def find_dataset_dir(data_home, folder_names, looks_like, what, how_to_get):
+    """The dataset's own folder: ``data_home`` itself, or one of ``folder_names`` inside it.
+
+    Parameters
+    ----------
+    data_home : str, os.PathLike or None
+        Passed to :func:`get_data_home`.
+    folder_names : sequence of str
+        Names the dataset's folder may have inside the data home.
+    looks_like : callable
+        ``looks_like(path) -> bool``: whether a folder holds the dataset.
+    what : str
+        What the dataset's folder must contain, for the error message.
+    how_to_get : str
+        How to download and extract it, for the error message.
+
+    Returns
+    -------
+    path : pathlib.Path
+
+    Raises
+    ------
+    DatasetNotFoundError
+        No candidate folder holds the dataset.
+    """
+    home = get_data_home(data_home)
+    candidates = [home] + [home / name for name in folder_names]
+    for candidate in candidates:
+        if candidate.is_dir() and looks_like(candidate):
+            return candidate
+    looked = "\n".join(f"  {c}" for c in candidates)
+    raise DatasetNotFoundError(
+        f"Dataset not found. Looked for {what} in:\n{looked}\n{how_to_get}"
+    )
+
+
+def load_descr(name):
+    """The text of ``descr/<name>.rst`` shipped with the package."""
+    return resources.files("skactrec.datasets").joinpath("descr", f"{name}.rst").read_text(
+        encoding="utf-8"
+    )
