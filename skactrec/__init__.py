@@ -12,6 +12,7 @@ model is first built.
 
 from ._classifier import LSTMVideoClassifier
 from ._featurizer import VGG16FrameFeaturizer
+from ._plotting import plot_top_k, plot_unit_sweep
 from ._top_k import predict_top_k
 from ._video import VideoReadError, read_video
 from ._weights import WeightsNotFoundError
@@ -23,6 +24,8 @@ __all__ = [
     "VGG16FrameFeaturizer",
     "VideoReadError",
     "WeightsNotFoundError",
+    "plot_top_k",
+    "plot_unit_sweep",
     "predict_top_k",
     "read_video",
     "__version__",
