@@ -2,6 +2,8 @@
 
 import os
 import random
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import numpy as np
@@ -63,3 +65,43 @@ def vgg16_weights_file(tmp_path_factory):
     with h5py.File(path, "w") as f:
         save_weights_to_hdf5_group(f, model)
     return path
+
+
+class _FileHandler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        server = self.server
+        server.requests.append(self.path)
+        if server.failures.get(self.path, 0) > 0:
+            server.failures[self.path] -= 1
+            self.send_error(503)
+            return
+        body = server.files.get(self.path)
+        if body is None:
+            self.send_error(404)
+            return
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def http_server():
+    """A file server on 127.0.0.1 (no test touches the internet).
+
+    ``http_server.files[path] = bytes`` publishes a file at ``http_server.url + path``;
+    ``http_server.failures[path] = n`` answers 503 to its first ``n`` requests;
+    ``http_server.requests`` lists the paths requested.
+    """
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _FileHandler)
+    server.files, server.failures, server.requests = {}, {}, []
+    server.url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+    thread.join()

@@ -2,10 +2,8 @@
 
 import io
 import shutil
-import threading
 import warnings
 import zipfile
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import numpy as np
@@ -276,46 +274,17 @@ def make_zip(names, folder=""):
 
 
 @pytest.fixture
-def kth_server(monkeypatch):
+def kth_server(http_server, monkeypatch):
     """A local server publishing fake KTH zips (boxing's inside a folder, as some copies
     are) and 00sequences.txt, with KTH_URL pointed at it."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            httpd.requests.append(self.path)
-            if httpd.failures.get(self.path, 0) > 0:
-                httpd.failures[self.path] -= 1
-                self.send_error(503)
-                return
-            body = httpd.files.get(self.path)
-            if body is None:
-                self.send_error(404)
-                return
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.failures, httpd.requests = {}, []
-    httpd.files = {
-        f"/actions/{action}.zip": make_zip(
+    for action in ACTIONS:
+        http_server.files[f"/actions/{action}.zip"] = make_zip(
             [n for n in all_names() if n.split("_")[1] == action],
             folder="boxing/" if action == "boxing" else "",
         )
-        for action in ACTIONS
-    }
-    httpd.files["/actions/00sequences.txt"] = SEQUENCES.encode()
-    monkeypatch.setattr(_kth, "KTH_URL", f"http://127.0.0.1:{httpd.server_address[1]}/actions/")
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield httpd
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join()
+    http_server.files["/actions/00sequences.txt"] = SEQUENCES.encode()
+    monkeypatch.setattr(_kth, "KTH_URL", f"{http_server.url}/actions/")
+    return http_server
 
 
 def test_fetch_kth_end_to_end(kth_server, tmp_path):

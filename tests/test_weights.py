@@ -1,11 +1,7 @@
 """Weights resolution: ImageNet from the Keras cache or a download, a file, or random."""
 
-import functools
 import hashlib
-import http.server
-import shutil
 import socket
-import threading
 
 import numpy as np
 import pytest
@@ -27,21 +23,6 @@ def keras_home(tmp_path, monkeypatch):
     """An empty Keras cache for the test."""
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras_home"))
     return tmp_path / "keras_home"
-
-
-@pytest.fixture
-def http_server(tmp_path):
-    """A file server on 127.0.0.1 for the test; yields (directory, base URL)."""
-    root = tmp_path / "served"
-    root.mkdir()
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
-    handler.log_message = lambda *args: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield root, f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
 
 
 def _serve_as_imagenet(monkeypatch, url, md5):
@@ -95,12 +76,9 @@ def test_imagenet_missing_without_download(keras_home):
 
 
 def test_imagenet_download_from_local_server(keras_home, http_server, monkeypatch):
-    root, base = http_server
     content = b"pretend weights " * 1000
-    (root / IMAGENET_WEIGHTS["fname"]).write_bytes(content)
-    _serve_as_imagenet(
-        monkeypatch, f"{base}/{IMAGENET_WEIGHTS['fname']}", hashlib.md5(content).hexdigest()
-    )
+    http_server.files["/weights.h5"] = content
+    _serve_as_imagenet(monkeypatch, f"{http_server.url}/weights.h5", hashlib.md5(content).hexdigest())
     path = resolve_weights_file("imagenet")
     assert path == imagenet_weights_path()
     assert path.read_bytes() == content
@@ -110,12 +88,11 @@ def test_imagenet_download_from_local_server(keras_home, http_server, monkeypatc
 def test_imagenet_download_failure_says_what_to_fetch_and_where(
     keras_home, http_server, monkeypatch, failure
 ):
-    root, base = http_server
-    (root / "weights.h5").write_bytes(b"corrupted")
+    http_server.files["/weights.h5"] = b"corrupted"
     if failure == "404":
-        url, md5 = f"{base}/nothing-here.h5", "0" * 32
+        url, md5 = f"{http_server.url}/nothing-here.h5", "0" * 32
     elif failure == "checksum":
-        url, md5 = f"{base}/weights.h5", hashlib.md5(b"the real thing").hexdigest()
+        url, md5 = f"{http_server.url}/weights.h5", hashlib.md5(b"the real thing").hexdigest()
     else:
         with socket.socket() as s:  # a port with nobody listening
             s.bind(("127.0.0.1", 0))
@@ -146,10 +123,9 @@ def test_imagenet_weights_are_loaded_end_to_end(
     keras_home, http_server, monkeypatch, vgg16_weights_file
 ):
     """A real VGG16 weights file served as "imagenet" gives the features of that file."""
-    root, base = http_server
-    shutil.copy(vgg16_weights_file, root / IMAGENET_WEIGHTS["fname"])
-    md5 = hashlib.md5(vgg16_weights_file.read_bytes()).hexdigest()
-    _serve_as_imagenet(monkeypatch, f"{base}/{IMAGENET_WEIGHTS['fname']}", md5)
+    content = vgg16_weights_file.read_bytes()
+    http_server.files["/vgg16.h5"] = content
+    _serve_as_imagenet(monkeypatch, f"{http_server.url}/vgg16.h5", hashlib.md5(content).hexdigest())
     video = np.random.RandomState(0).randint(0, 256, (2, 32, 32, 3)).astype(np.uint8)
     params = dict(n_frames=2, frame_size=32, layer="block3_pool")
     from_download = VGG16FrameFeaturizer(weights="imagenet", **params).fit_transform([video])
