@@ -1,15 +1,21 @@
 """Datasets: the data home, the paper's benchmarks' official splits, synthetic action videos."""
 
 from ._base import DatasetNotFoundError, get_data_home
+from ._hmdb51 import load_hmdb51
 from ._kth import fetch_kth, load_kth
 from ._splits import FixedSplits
 from ._synthetic import make_synthetic_videos
+from ._ucf11 import load_ucf11
+from ._ucf101 import load_ucf101
 
 __all__ = [
     "DatasetNotFoundError",
     "FixedSplits",
     "fetch_kth",
     "get_data_home",
+    "load_hmdb51",
     "load_kth",
+    "load_ucf11",
+    "load_ucf101",
     "make_synthetic_videos",
 ]
