@@ -13,6 +13,7 @@ model is first built.
 from ._classifier import LSTMVideoClassifier
 from ._featurizer import VGG16FrameFeaturizer
 from ._plotting import plot_top_k, plot_unit_sweep
+from ._reproduce import reproduce
 from ._top_k import predict_top_k
 from ._video import VideoReadError, read_video
 from ._weights import WeightsNotFoundError
@@ -28,5 +29,6 @@ __all__ = [
     "plot_unit_sweep",
     "predict_top_k",
     "read_video",
+    "reproduce",
     "__version__",
 ]

@@ -36,6 +36,34 @@ def _build_parser():
     demo.add_argument("--n-jobs", type=int, default=1, help="parallel jobs of the search")
     demo.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     demo.set_defaults(handler=_demo)
+
+    # Kept in step with skactrec._reproduce (not imported here: --help stays light).
+    rep = commands.add_parser(
+        "reproduce",
+        help="the paper's experiment on KTH, UCF-11, HMDB-51 or UCF-101: table and figures",
+        description="Featurize a dataset once with VGG16 (resumable feature store), sweep the "
+        "LSTM units over its official protocol, and write the accuracy table (as the paper's "
+        "tables 1-3), the unit sweep, a confusion matrix and a top-3 figure.",
+    )
+    rep.add_argument("dataset", choices=["kth", "ucf11", "hmdb51", "ucf101"])
+    rep.add_argument("--data-home", metavar="DIR", default=None,
+                     help="where the datasets lie (default: the skactrec data home)")
+    rep.add_argument("--output", metavar="DIR", default=None,
+                     help="results folder (default: skactrec-results/DATASET); the feature "
+                     "store goes in its features/ subfolder")
+    rep.add_argument("--units", metavar="N", type=int, nargs="+", default=None,
+                     help="LSTM unit counts (default: 40 80 160 240 320 360 400 480)")
+    rep.add_argument("--epochs", type=int, default=50, help="training epochs (default: 50)")
+    rep.add_argument("--n-frames", type=int, default=40, help="frames per video (default: 40)")
+    rep.add_argument("--frame-size", type=int, default=224,
+                     help="frame size in pixels (default: 224)")
+    rep.add_argument("--layer", default="block5_pool",
+                     help="VGG16 layer of the features (default: block5_pool)")
+    rep.add_argument("--weights", metavar="PATH|imagenet|none", default="imagenet",
+                     help="VGG16 weights: a file, imagenet (default) or none (random)")
+    rep.add_argument("--n-jobs", type=int, default=1, help="parallel jobs of the search")
+    rep.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    rep.set_defaults(handler=_reproduce)
     return parser
 
 
@@ -45,6 +73,24 @@ def _demo(args):
     settings = {} if args.epochs is None else {"epochs": args.epochs}
     run_demo(units=args.units, weights=args.weights, workdir=args.workdir, n_jobs=args.n_jobs,
              random_state=args.seed, **settings)
+    return 0
+
+
+def _reproduce(args):
+    from ._reproduce import DEFAULT_UNITS, reproduce
+
+    weights = None if args.weights.lower() == "none" else args.weights
+    result = reproduce(
+        args.dataset, data_home=args.data_home, output_dir=args.output,
+        units=DEFAULT_UNITS if args.units is None else args.units, n_frames=args.n_frames,
+        frame_size=args.frame_size, layer=args.layer, weights=weights, epochs=args.epochs,
+        n_jobs=args.n_jobs, random_state=args.seed,
+    )
+    print(f"Results of skactrec reproduce {args.dataset} in {result.output_dir}:")
+    for path in result.paths.values():
+        print(f"  {path}")
+    print()
+    print(result.table, end="")
     return 0
 
 

@@ -1,0 +1,198 @@
+"""reproduce end to end on a fake KTH made of real synthetic clips, its writers, its CLI."""
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from skactrec import reproduce
+from skactrec._cli import main
+from skactrec._reproduce import PAPER_RESULTS, accuracy_table, write_accuracy_csv
+from skactrec._vgg16 import get_extractor
+from skactrec.datasets import make_synthetic_videos
+
+ACTIONS = ["boxing", "handclapping", "handwaving", "jogging", "running", "walking"]
+KTH_TEST_PEOPLE = {22, 2, 3, 5, 6, 7, 8, 9, 10}
+TINY = dict(units=(2, 4), n_frames=4, frame_size=32, layer="block4_pool", weights=None,
+            epochs=2, batch_size=16, verbose=0)
+CLI_TINY = ["--units", "2", "4", "--n-frames", "4", "--frame-size", "32",
+            "--layer", "block4_pool", "--weights", "none", "--epochs", "2"]
+OUTPUTS = ["accuracy_by_units.csv", "accuracy_table.md", "accuracy_by_units.png",
+           "confusion_matrix.png", "top3.png", "summary.json"]
+
+
+def make_fake_kth_videos(home, clips_dir):
+    """KTH's 599 names in ``home/KTH/<action>/``, each a copy of a real synthetic clip.
+
+    Action k is synthetic class k, person p is synthetic group p % 5 + 1: 30 distinct clips.
+    """
+    clips = make_synthetic_videos(clips_dir, n_classes=6, n_groups=5, n_videos_per_group=1,
+                                  n_frames=4, frame_size=32, random_state=0)
+    clip = {(int(t), int(g)): f for f, t, g in zip(clips.filenames, clips.target, clips.groups)}
+    for p in range(1, 26):
+        for k, action in enumerate(ACTIONS):
+            for d in range(1, 5):
+                if (p, action, d) == (13, "handclapping", 3):
+                    continue
+                folder = home / "KTH" / action
+                folder.mkdir(parents=True, exist_ok=True)
+                name = f"person{p:02d}_{action}_d{d}_uncomp.avi"
+                shutil.copyfile(clip[k, p % 5 + 1], folder / name)
+    return home
+
+
+def n_vgg16_frames():
+    return get_extractor("block4_pool", (32, 32), None, None).n_frames_processed
+
+
+@pytest.fixture(scope="module")
+def kth_home(tmp_path_factory):
+    return make_fake_kth_videos(tmp_path_factory.mktemp("home"), tmp_path_factory.mktemp("clips"))
+
+
+@pytest.fixture(scope="module")
+def run(kth_home, tmp_path_factory):
+    output = tmp_path_factory.mktemp("results") / "kth"
+    before = n_vgg16_frames()
+    result = reproduce("kth", data_home=kth_home, output_dir=output, **TINY)
+    result.n_new_frames = n_vgg16_frames() - before
+    return result
+
+
+def test_fake_kth_videos_are_readable(kth_home):
+    from skactrec import read_video
+
+    video = kth_home / "KTH" / "boxing" / "person01_boxing_d1_uncomp.avi"
+    assert read_video(video, n_frames=4, frame_size=32).shape == (4, 32, 32, 3)
+
+
+def test_every_output_is_written(run):
+    assert sorted(run.paths) == sorted(OUTPUTS)
+    for name in OUTPUTS:
+        path = run.output_dir / name
+        assert run.paths[name] == path and path.stat().st_size > 0, name
+    # Only the 30 distinct clips went through VGG16; the other 569 copies came from the store.
+    assert run.n_new_frames == 30 * 4
+
+
+def test_kth_protocol(run):
+    [(train, test)] = run.splits
+    assert (len(train), len(test)) == (383, 216)
+    # The confusion matrix counts every test video of the one split, once.
+    assert run.confusion_matrix.sum() == 216 and run.confusion_matrix.shape == (6, 6)
+    assert list(run.labels) == ACTIONS
+    assert run.fold_accuracy.shape == (2, 1)
+    for video in run.top_k.videos:
+        assert int(Path(video).name[6:8]) in KTH_TEST_PEOPLE
+
+
+def test_no_test_person_in_training(run, kth_home):
+    from skactrec.datasets import load_kth
+
+    groups = load_kth(kth_home).groups
+    [(train, test)] = run.splits
+    assert set(groups[test]) == KTH_TEST_PEOPLE
+    assert not set(groups[train]) & set(groups[test])
+
+
+def test_csv_table_and_summary_agree(run):
+    with open(run.paths["accuracy_by_units.csv"], newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [int(r["units"]) for r in rows] == [2, 4]
+    assert list(rows[0]) == ["units", "mean_accuracy", "std_accuracy", "fold_1"]
+    for row, mean in zip(rows, run.mean_accuracy, strict=True):
+        assert 0 <= float(row["mean_accuracy"]) <= 1
+        assert float(row["mean_accuracy"]) == pytest.approx(mean, abs=1e-6)
+    assert run.best_units in (2, 4)
+    assert run.best_accuracy == max(run.mean_accuracy)
+
+    table = run.paths["accuracy_table.md"].read_text()
+    assert "| Approach | Acc (%) |" in table
+    for name, acc in PAPER_RESULTS["kth"]["rows"]:
+        assert f"| {name} | {acc:.2f} |" in table
+    assert "| CNN-LSTM (Orozco et al., n_u=360) | 93.86 |" in table
+    assert f"CNN-LSTM (skactrec, n_u={run.best_units})" in table
+    assert f"{100 * run.best_accuracy:.2f}" in table
+    assert table == run.table
+
+    summary = json.loads(run.paths["summary.json"].read_text())
+    assert summary["best_units"] == run.best_units
+    assert summary["best_accuracy"] == run.best_accuracy
+    assert summary["accuracy_by_units"] == {
+        str(u): float(m) for u, m in zip(run.units, run.mean_accuracy)}
+    assert summary["paper"]["accuracy_percent"] == 93.86 and summary["paper"]["units"] == 360
+    assert summary["weights"] is None and summary["settings"]["layer"] == "block4_pool"
+
+
+def test_second_run_reads_every_video_from_the_store(run, kth_home):
+    before = n_vgg16_frames()
+    again = reproduce("kth", data_home=kth_home, output_dir=run.output_dir, **TINY)
+    assert n_vgg16_frames() == before
+    assert again.units == run.units
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"dataset": "kth2"}, "dataset must be one of"),
+    ({"dataset": 3}, "dataset must be one of"),
+    ({"units": ()}, "at least one"),
+    ({"units": (4, 0)}, "positive ints"),
+    ({"units": (4, 4)}, "repeat"),
+    ({"units": "360"}, "sequence"),
+    ({"n_top": 0}, "n_top"),
+])
+def test_bad_arguments(tmp_path, kwargs, match):
+    kwargs = {"dataset": "kth", "data_home": tmp_path, "output_dir": tmp_path / "out", **kwargs}
+    with pytest.raises(ValueError, match=match):
+        reproduce(kwargs.pop("dataset"), **kwargs)
+    assert not (tmp_path / "out").exists()
+
+
+def test_writers_on_hand_made_results(tmp_path):
+    path = tmp_path / "acc.csv"
+    write_accuracy_csv(path, [40, 360], [0.5, 0.9], [0.1, 0.0], [[0.4, 0.6], [0.9, 0.9]])
+    assert path.read_text().splitlines() == [
+        "units,mean_accuracy,std_accuracy,fold_1,fold_2",
+        "40,0.500000,0.100000,0.400000,0.600000",
+        "360,0.900000,0.000000,0.900000,0.900000",
+    ]
+    table = accuracy_table("ucf11", [40, 360], [0.5, 0.9], [0.1, 0.0], 360, 0.9)
+    lines = table.splitlines()
+    assert lines[2:4] == ["| Approach | Acc (%) |", "|---|---:|"]
+    assert "| (Liu et al., 2009) | 71.02 |" in lines and "| (Cho et al., 2014) | 88.00 |" in lines
+    assert "| CNN-LSTM (Orozco et al., n_u=320) | 91.94 |" in lines
+    assert "| **CNN-LSTM (skactrec, n_u=360)** | **90.00** |" in lines
+    assert "| 40 | 50.00 | 10.00 |" in lines and "| 360 | 90.00 | 0.00 |" in lines
+    hmdb = accuracy_table("hmdb51", [400], [0.47], [0.01], 400, 0.47)
+    assert "| CNN-LSTM (Orozco et al., n_u=400) | 47.36 |" in hmdb
+    ucf101 = accuracy_table("ucf101", [400], [0.47], [0.01], 400, 0.47)
+    assert "Orozco et al., n_u" not in ucf101 and "future work" in ucf101
+
+
+def test_cli_prints_the_table(run, kth_home, tmp_path, capsys):
+    output = tmp_path / "cli"
+    shutil.copytree(run.output_dir / "features", output / "features")  # no VGG16 pass again
+    code = main(["reproduce", "kth", "--data-home", str(kth_home), "--output", str(output),
+                 *CLI_TINY])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert str(output / "top3.png") in captured.out
+    assert "| Approach | Acc (%) |" in captured.out and "(Baccouche et al., 2011)" in captured.out
+    assert "CNN-LSTM (skactrec, n_u=" in captured.out
+    assert (output / "summary.json").stat().st_size > 0
+
+
+def test_cli_missing_dataset_is_a_clear_error(tmp_path, capsys):
+    code = main(["reproduce", "kth", "--data-home", str(tmp_path), "--output",
+                 str(tmp_path / "out"), *CLI_TINY])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.startswith("skactrec reproduce: error:") and "KTH" in err
+
+
+def test_cli_missing_weights_is_a_clear_error(kth_home, tmp_path, capsys):
+    code = main(["reproduce", "kth", "--data-home", str(kth_home), "--output",
+                 str(tmp_path / "out"), "--weights", str(tmp_path / "nope.h5")])
+    assert code == 1
+    assert "nope.h5" in capsys.readouterr().err
