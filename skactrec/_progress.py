@@ -34,9 +34,17 @@ class Progress:
         self.start = time.perf_counter()
 
     def update(self, n=1, note=""):
-        """Record ``n`` more items done; ``note`` is appended to the line."""
-        self.done += n
+        """Record ``n`` more items done; ``note`` is appended to the line.
+
+        On a terminal the line is rewritten in place; elsewhere (a log file, CI) a whole
+        line is written at each tenth of the work, so logs stay readable.
+        """
+        before, self.done = self.done, self.done + n
         if not self.verbose:
+            return
+        interactive = getattr(self.stream, "isatty", lambda: False)()
+        tenth = max(1, self.total // 10)
+        if not interactive and self.done < self.total and before // tenth == self.done // tenth:
             return
         elapsed = time.perf_counter() - self.start
         rate = self.done / elapsed if elapsed > 0 else float("inf")
@@ -44,6 +52,9 @@ class Progress:
         line = f"{self.label}: {self.done}/{self.total} ({rate:.2f}/s, {eta:.0f}s left)"
         if note:
             line += f", {note}"
-        end = "\n" if self.done >= self.total else ""
-        self.stream.write(f"\r{line}{end}")
+        if interactive:
+            end = "\n" if self.done >= self.total else ""
+            self.stream.write(f"\r{line}{end}")
+        else:
+            self.stream.write(f"{line}\n")
         self.stream.flush()
