@@ -183,7 +183,7 @@ def test_unexpected_files_warn_and_are_skipped(tmp_path):
         path.touch()
     (dataset / ".DS_Store").touch()  # hidden files are ignored silently
     (dataset / "00sequences.txt").touch()  # known extras too
-    with pytest.warns(UserWarning, match="Skipping 4 file") as record:
+    with pytest.warns(UserWarning, match="skipped 4 files that are not KTH videos") as record:
         kth = load_kth(tmp_path)
     assert len(record) == 1
     for path in odd:

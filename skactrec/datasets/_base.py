@@ -1,6 +1,7 @@
 """What every dataset loader shares: the data home, finding a dataset's folder, descriptions."""
 
 import os
+import warnings
 from importlib import resources
 from pathlib import Path
 
@@ -88,3 +89,26 @@ def load_descr(name):
     return resources.files("skactrec.datasets").joinpath("descr", f"{name}.rst").read_text(
         encoding="utf-8"
     )
+
+
+def shorten_list(items, n_shown=5):
+    """``items`` as text for a message: the first ``n_shown``, then how many more.
+
+    Examples
+    --------
+    >>> from skactrec.datasets._base import shorten_list
+    >>> shorten_list(["a", "b", "c"], n_shown=2)
+    'a, b and 1 more'
+    """
+    shown = ", ".join(str(item) for item in items[:n_shown])
+    return shown + (f" and {len(items) - n_shown} more" if len(items) > n_shown else "")
+
+
+def warn_skipped(dataset, kind, items):
+    """One UserWarning naming what a loader skipped (nothing when ``items`` is empty).
+
+    It points at the code that called the loader's scanning function.
+    """
+    if items:
+        warnings.warn(f"{dataset}: skipped {len(items)} {kind}: {shorten_list(items)}.",
+                      UserWarning, stacklevel=4)

@@ -2,7 +2,6 @@
 
 import os
 import re
-import warnings
 from numbers import Integral
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import numpy as np
 from sklearn.utils import Bunch
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
-from ._base import DatasetNotFoundError, find_dataset_dir, load_descr
+from ._base import DatasetNotFoundError, find_dataset_dir, load_descr, warn_skipped
 from ._splits import FixedSplits
 
 FOLDER_NAMES = ("hmdb51", "HMDB51", "hmdb51_org")
@@ -162,15 +161,10 @@ def scan_hmdb51(root, class_names):
                 relpaths.append(f"{entry.name}/{clip.name}")
             else:
                 skipped.append(f"{entry.name}/{clip.name}")
-    _warn_skipped("unexpected files or folders", skipped)
+    warn_skipped("HMDB-51", "unexpected files or folders", skipped)
     return relpaths
 
 
-def _warn_skipped(kind, names):
-    if names:
-        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
-        warnings.warn(f"HMDB-51: skipped {len(names)} {kind}: {shown}.", UserWarning,
-                      stacklevel=3)
 
 
 def _source_groups(relpaths):
@@ -280,7 +274,7 @@ def load_hmdb51(data_home=None, *, subset="all", split=1, return_X_y=False):
             f"HMDB-51 at {root} is incomplete: {len(missing)} of the {len(listed)} clips that "
             f"the split files name are missing, e.g. {', '.join(missing[:5])}.\n{HOW_TO_GET}"
         )
-    _warn_skipped("clips that no split file names", sorted(present - listed))
+    warn_skipped("HMDB-51", "clips that no split file names", sorted(present - listed))
 
     if subset == "all":
         relpaths = sorted(listed)

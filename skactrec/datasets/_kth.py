@@ -16,7 +16,14 @@ import numpy as np
 from sklearn.utils import Bunch
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
-from ._base import DatasetNotFoundError, find_dataset_dir, get_data_home, load_descr
+from ._base import (
+    DatasetNotFoundError,
+    find_dataset_dir,
+    get_data_home,
+    load_descr,
+    shorten_list,
+    warn_skipped,
+)
 from ._download import fetch_file
 from ._splits import FixedSplits
 
@@ -58,7 +65,6 @@ _VIDEO_NAME = re.compile(
 )
 # Files that may sit in the dataset's folder without being videos.
 _KNOWN_EXTRAS = frozenset({SEQUENCES_FILE} | {f"{action}.zip" for action in ACTIONS})
-_N_SHOWN = 5
 
 
 def _subset_of_person(person):
@@ -114,23 +120,9 @@ def _scan(directory):
             duplicates.append(path)
         else:
             found[name] = path
-    if unexpected:
-        shown = ", ".join(str(p) for p in unexpected[:_N_SHOWN])
-        more = f" and {len(unexpected) - _N_SHOWN} more" if len(unexpected) > _N_SHOWN else ""
-        warnings.warn(
-            f"Skipping {len(unexpected)} file(s) in the KTH folder that are not KTH videos "
-            f"(expected names like person01_boxing_d1_uncomp.avi): {shown}{more}",
-            UserWarning,
-            stacklevel=3,
-        )
-    if duplicates:
-        shown = ", ".join(str(p) for p in duplicates[:_N_SHOWN])
-        warnings.warn(
-            f"Skipping {len(duplicates)} duplicate KTH video(s), already found elsewhere in "
-            f"{directory}: {shown}",
-            UserWarning,
-            stacklevel=3,
-        )
+    warn_skipped("KTH", "files that are not KTH videos (expected names like "
+                 "person01_boxing_d1_uncomp.avi)", unexpected)
+    warn_skipped("KTH", f"duplicate videos, already found elsewhere in {directory}", duplicates)
     return found
 
 
@@ -263,7 +255,7 @@ def load_kth(data_home=None, *, subset="all", return_X_y=False, with_frame_range
     found = _scan(directory)
     missing = _missing_names(found)
     if missing:
-        shown = ", ".join(f"{name}_uncomp.avi" for name in missing[:_N_SHOWN])
+        shown = shorten_list([f"{name}_uncomp.avi" for name in missing])
         raise DatasetNotFoundError(
             f"The KTH dataset in {directory} is incomplete: {len(missing)} of the "
             f"{len(_expected_names())} videos are missing, e.g. {shown}. {_how_to_get(home)}"

@@ -2,7 +2,6 @@
 
 import os
 import re
-import warnings
 from numbers import Integral
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import numpy as np
 from sklearn.utils import Bunch
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
-from ._base import DatasetNotFoundError, find_dataset_dir, load_descr
+from ._base import DatasetNotFoundError, find_dataset_dir, load_descr, warn_skipped
 from ._splits import FixedSplits
 
 FOLDER_NAMES = ("UCF-101", "UCF101", "ucf101")
@@ -140,12 +139,6 @@ def _looks_like_ucf101(path):
     return bool(lines) and len(lines[0].split()) == 2 and (path / lines[0].split()[1]).is_dir()
 
 
-def _warn_skipped(kind, names):
-    if names:
-        shown = ", ".join(str(n) for n in names[:5])
-        more = f" and {len(names) - 5} more" if len(names) > 5 else ""
-        warnings.warn(f"UCF-101: skipped {len(names)} {kind}: {shown}{more}.", UserWarning,
-                      stacklevel=3)
 
 
 def scan_ucf101(root, class_names):
@@ -192,7 +185,7 @@ def scan_ucf101(root, class_names):
                 relpaths.append(f"{entry.name}/{clip.name}")
             else:
                 skipped.append(f"{entry.name}/{clip.name}")
-    _warn_skipped("unexpected files or folders", skipped)
+    warn_skipped("UCF-101", "unexpected files or folders", skipped)
     return relpaths
 
 
@@ -297,7 +290,7 @@ def load_ucf101(data_home=None, *, subset="all", split=1, return_X_y=False):
             f"UCF-101 at {root} is incomplete: {len(missing)} of the {len(listed)} clips that "
             f"the official lists name are missing, e.g. {', '.join(missing[:5])}.\n{HOW_TO_GET}"
         )
-    _warn_skipped("clips that no official list names", sorted(present - listed))
+    warn_skipped("UCF-101", "clips that no official list names", sorted(present - listed))
 
     if subset == "all":
         relpaths = sorted(listed)

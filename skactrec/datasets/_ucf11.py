@@ -2,7 +2,6 @@
 
 import os
 import re
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +9,7 @@ from sklearn.model_selection import LeaveOneGroupOut
 from sklearn.utils import Bunch
 from sklearn.utils._param_validation import validate_params
 
-from ._base import DatasetNotFoundError, find_dataset_dir, load_descr
+from ._base import DatasetNotFoundError, find_dataset_dir, load_descr, warn_skipped
 
 FOLDER_NAMES = ("UCF11_updated_mpg", "action_youtube_naudio", "UCF11", "ucf11")
 # class folder -> the prefix of its group folders and clips
@@ -104,11 +103,7 @@ def scan_ucf11(root):
                     clips.append((relpath, entry.name, int(match[1])))
                 else:
                     skipped.append(relpath)
-    if skipped:
-        shown = ", ".join(skipped[:5]) + (f" and {len(skipped) - 5} more" if len(skipped) > 5
-                                          else "")
-        warnings.warn(f"UCF-11: skipped {len(skipped)} unexpected files or folders: {shown}.",
-                      UserWarning, stacklevel=2)
+    warn_skipped("UCF-11", "unexpected files or folders", skipped)
     return sorted(clips)
 
 
