@@ -112,3 +112,34 @@ def warn_skipped(dataset, kind, items):
     if items:
         warnings.warn(f"{dataset}: skipped {len(items)} {kind}: {shorten_list(items)}.",
                       UserWarning, stacklevel=4)
+
+
+def check_listed_files(dataset, root, listed, present, lists, how_to_get):
+    """Compare the clips a dataset's official lists name with those on disk.
+
+    Parameters
+    ----------
+    dataset : str
+        The dataset's name, for the messages.
+    root : pathlib.Path
+        The dataset's folder.
+    listed, present : set of str
+        Relative paths named by the lists, and found on disk.
+    lists : str
+        What names the clips, in the singular (e.g. "split file"), for the messages.
+    how_to_get : str
+        How to download and extract the dataset, for the error.
+
+    Raises
+    ------
+    DatasetNotFoundError
+        Some listed clips are missing. Clips on disk that no list names are skipped
+        with a warning.
+    """
+    missing = sorted(listed - present)
+    if missing:
+        raise DatasetNotFoundError(
+            f"{dataset} at {root} is incomplete: {len(missing)} of the {len(listed)} clips that "
+            f"the {lists}s name are missing, e.g. {shorten_list(missing)}.\n{how_to_get}"
+        )
+    warn_skipped(dataset, f"clips that no {lists} names", sorted(present - listed))

@@ -9,7 +9,13 @@ import numpy as np
 from sklearn.utils import Bunch
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
-from ._base import DatasetNotFoundError, find_dataset_dir, load_descr, warn_skipped
+from ._base import (
+    DatasetNotFoundError,
+    check_listed_files,
+    find_dataset_dir,
+    load_descr,
+    warn_skipped,
+)
 from ._splits import FixedSplits
 
 FOLDER_NAMES = ("hmdb51", "HMDB51", "hmdb51_org")
@@ -268,13 +274,7 @@ def load_hmdb51(data_home=None, *, subset="all", split=1, return_X_y=False):
     class_names, assignments = parse_hmdb51_splits(_find_splits(root))
     present = set(scan_hmdb51(root, class_names))
     listed = set(assignments)
-    missing = sorted(listed - present)
-    if missing:
-        raise DatasetNotFoundError(
-            f"HMDB-51 at {root} is incomplete: {len(missing)} of the {len(listed)} clips that "
-            f"the split files name are missing, e.g. {', '.join(missing[:5])}.\n{HOW_TO_GET}"
-        )
-    warn_skipped("HMDB-51", "clips that no split file names", sorted(present - listed))
+    check_listed_files("HMDB-51", root, listed, present, "split file", HOW_TO_GET)
 
     if subset == "all":
         relpaths = sorted(listed)

@@ -9,7 +9,13 @@ import numpy as np
 from sklearn.utils import Bunch
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
-from ._base import DatasetNotFoundError, find_dataset_dir, load_descr, warn_skipped
+from ._base import (
+    DatasetNotFoundError,
+    check_listed_files,
+    find_dataset_dir,
+    load_descr,
+    warn_skipped,
+)
 from ._splits import FixedSplits
 
 FOLDER_NAMES = ("UCF-101", "UCF101", "ucf101")
@@ -283,14 +289,7 @@ def load_ucf101(data_home=None, *, subset="all", split=1, return_X_y=False):
     for train, test in splits:
         listed.update(train)
         listed.update(test)
-    present = set(on_disk)
-    missing = sorted(listed - present)
-    if missing:
-        raise DatasetNotFoundError(
-            f"UCF-101 at {root} is incomplete: {len(missing)} of the {len(listed)} clips that "
-            f"the official lists name are missing, e.g. {', '.join(missing[:5])}.\n{HOW_TO_GET}"
-        )
-    warn_skipped("UCF-101", "clips that no official list names", sorted(present - listed))
+    check_listed_files("UCF-101", root, listed, set(on_disk), "official list", HOW_TO_GET)
 
     if subset == "all":
         relpaths = sorted(listed)
