@@ -246,7 +246,8 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
         progress = Progress(len(videos), f"{type(self).__name__} videos", self.verbose)
         errors, n_stored, extractor = [], 0, None
         for i, video in enumerate(videos):
-            cached = _stored_features(store, video)
+            entry = _store_entry(store, video)
+            cached = store.read(entry) if entry is not None else None
             if cached is not None:
                 out[i] = cached
                 n_stored += 1
@@ -265,8 +266,8 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
                         self.layer, self.frame_size_, self.weights, self.pooling
                     )
                 out[i] = extractor(frames, batch_size=self.batch_size)
-                if store is not None:
-                    store.put(video, out[i])
+                if entry is not None:
+                    store.write(entry, out[i])
             progress.update(note=f"{n_stored} from store" if store is not None else "")
         if errors:
             raise BatchVideoReadError(errors, len(videos))
@@ -298,13 +299,17 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
         return tags
 
 
-def _stored_features(store, video):
-    """The store's features of ``video``, or None; an unreadable file is left to read_video."""
+def _store_entry(store, video):
+    """Where the store keeps the features of ``video`` (hashed once), or None.
+
+    None without a store, and for a file that cannot be read: read_video then raises the
+    error that explains why.
+    """
     if store is None:
         return None
     try:
-        return store.get(video)
-    except OSError:  # missing file, directory...: read_video raises the error that explains it
+        return store.path(video)
+    except OSError:  # missing file, directory...
         return None
 
 

@@ -109,7 +109,14 @@ class FeatureStore:
 
     def get(self, video):
         """The stored features of ``video``, or None if absent or damaged (then deleted)."""
-        path = self.path(video)
+        return self.read(self.path(video))
+
+    def put(self, video, features):
+        """Store the features of ``video`` atomically."""
+        self.write(self.path(video), features)
+
+    def read(self, path):
+        """The features in entry ``path`` (from :meth:`path`), or None if absent or damaged."""
         try:
             features = np.load(path, allow_pickle=False)
         except FileNotFoundError:
@@ -127,12 +134,12 @@ class FeatureStore:
             return None
         return features
 
-    def put(self, video, features):
-        """Store the features of ``video`` atomically."""
+    def write(self, path, features):
+        """Write ``features`` atomically as entry ``path`` (from :meth:`path`)."""
         features = np.asarray(features)
         if features.shape != self.shape or features.dtype != self.dtype:
             raise ValueError(
                 f"Features of shape {features.shape} and dtype {features.dtype} do not fit "
                 f"this store ({self.shape}, {self.dtype})."
             )
-        _atomic_write(self.path(video), lambda f: np.save(f, features, allow_pickle=False))
+        _atomic_write(path, lambda f: np.save(f, features, allow_pickle=False))

@@ -218,3 +218,14 @@ def test_sklearn_invariants_on_videos(tmp_path):
     bad[0, 0, 0, 0] = np.nan
     with pytest.raises(ValueError, match="(?i)nan|finite"):
         featurizer.transform([bad])
+
+
+def test_each_video_is_hashed_once_per_transform(tmp_path, monkeypatch):
+    from skactrec import _store
+
+    calls = []
+    digest = _store.video_digest
+    monkeypatch.setattr(_store, "video_digest", lambda video: calls.append(1) or digest(video))
+    videos = _videos(2, seed=7)
+    VGG16FrameFeaturizer(**SMALL, memory=tmp_path).fit(videos).transform(videos)
+    assert len(calls) == 2  # a miss, then the write, reuse one digest per video
