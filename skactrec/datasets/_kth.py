@@ -164,7 +164,7 @@ def load_kth(data_home=None, *, subset="all", return_X_y=False, with_frame_range
     """Load the KTH human actions dataset from disk (file names and labels).
 
     The videos are not decoded: pass ``filenames`` to
-    :class:`~skactrec.VideoFeaturizer` or a pipeline. Use :func:`fetch_kth` to download
+    :class:`~skactrec.VGG16FrameFeaturizer` or a pipeline. Use :func:`fetch_kth` to download
     the dataset when it is missing.
 
     Read more in the dataset's description, ``load_kth().DESCR``.

@@ -208,7 +208,7 @@ def load_ucf101(data_home=None, *, subset="all", split=1, return_X_y=False):
     """Load the file list of UCF-101 (Soomro et al., 2012) with its three official splits.
 
     Videos are not decoded: the loader returns their paths, to be passed to
-    :class:`~skactrec.VideoFeaturizer` or any video reader.
+    :class:`~skactrec.VGG16FrameFeaturizer` or any video reader.
 
     =================   =========================
     Classes                                   101
