@@ -75,6 +75,8 @@ class FeatureStore:
         other settings are never returned.
     shape : tuple of int
         Shape of one video's features; entries of another shape are rejected.
+    dtype : str or numpy.dtype, default="float32"
+        Type of the features; entries of another type are rejected.
 
     Examples
     --------
@@ -90,11 +92,10 @@ class FeatureStore:
     6.0
     """
 
-    dtype = np.dtype(np.float32)
-
-    def __init__(self, root, settings, shape):
+    def __init__(self, root, settings, shape, dtype="float32"):
         self.settings = dict(settings)
         self.shape = tuple(shape)
+        self.dtype = np.dtype(dtype)
         self.directory = Path(root) / STORE_FORMAT / settings_digest(self.settings)[:32]
         self.directory.mkdir(parents=True, exist_ok=True)
         description = self.directory / "settings.json"

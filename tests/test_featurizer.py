@@ -229,3 +229,79 @@ def test_each_video_is_hashed_once_per_transform(tmp_path, monkeypatch):
     videos = _videos(2, seed=7)
     VGG16FrameFeaturizer(**SMALL, memory=tmp_path).fit(videos).transform(videos)
     assert len(calls) == 2  # a miss, then the write, reuse one digest per video
+
+
+def _read_ahead_threads():
+    import threading
+
+    return [t for t in threading.enumerate() if t.name == "skactrec-read-ahead"]
+
+
+def test_float16_features_and_store(tmp_path):
+    videos = _videos(2)
+    full = VGG16FrameFeaturizer(**SMALL, memory=tmp_path).fit_transform(videos)
+    half_featurizer = VGG16FrameFeaturizer(**SMALL, dtype="float16", memory=tmp_path)
+    half = half_featurizer.fit_transform(videos)
+    assert half.dtype == np.float16 and half.nbytes == full.nbytes // 2
+    np.testing.assert_array_equal(half, full.astype(np.float16))
+    # a store of each type: float16 entries never come back as float32 or the reverse
+    entries = sorted(tmp_path.rglob("*.npy"))
+    assert sorted(np.load(e).dtype.name for e in entries) == ["float16"] * 2 + ["float32"] * 2
+    before = _count()
+    np.testing.assert_array_equal(half_featurizer.transform(videos), half)
+    assert _count() == before
+
+
+@pytest.mark.parametrize("store", [False, True])
+@pytest.mark.parametrize("dtype", ["float32", "float16"])
+def test_memmap_output(tmp_path, store, dtype):
+    videos = _videos(3)
+    memory = tmp_path / "store" if store else None
+    expected = VGG16FrameFeaturizer(**SMALL, dtype=dtype).fit_transform(videos)
+    featurizer = VGG16FrameFeaturizer(**SMALL, dtype=dtype, memory=memory, memmap=True)
+    features = featurizer.fit_transform(videos)
+    assert isinstance(features, np.memmap) and not features.flags.writeable
+    assert features.dtype == dtype and features.shape == expected.shape
+    np.testing.assert_array_equal(features, expected)
+    if store:  # the memmap's file has no name: only the entries and settings.json are there
+        names = sorted(p.suffix for p in (tmp_path / "store").rglob("*") if p.is_file())
+        assert names == [".json"] + [".npy"] * 3
+        again = featurizer.transform(videos[::-1])  # from the store, into a new file
+        np.testing.assert_array_equal(again, expected[::-1])
+
+
+def test_read_ahead_keeps_order_and_stops(synthetic_videos, monkeypatch):
+    videos = list(synthetic_videos.filenames[:4]) + _videos(2)
+    featurizer = VGG16FrameFeaturizer(**SMALL).fit(videos)
+    together = featurizer.transform(videos)
+    for i, video in enumerate(videos):
+        np.testing.assert_array_equal(featurizer.transform([video])[0], together[i])
+    assert not _read_ahead_threads()
+
+    # interrupted while VGG16 runs: the reading thread is stopped and joined
+    extractor = get_extractor("block2_pool", (32, 32), None, None)
+    calls = []
+
+    def interrupted(frames, batch_size):
+        calls.append(len(frames))
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return np.zeros((len(frames), extractor.n_features), np.float32)
+
+    monkeypatch.setattr(type(extractor), "__call__", lambda self, *a, **k: interrupted(*a, **k))
+    with pytest.raises(KeyboardInterrupt):
+        featurizer.transform(videos)
+    assert len(calls) == 2 and not _read_ahead_threads()
+
+
+def test_unexpected_error_while_reading_ahead_reaches_the_caller(monkeypatch):
+    import skactrec._featurizer as module
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(module, "read_video", broken)
+    featurizer = VGG16FrameFeaturizer(**SMALL).fit(_videos(1))
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        featurizer.transform(_videos(3))
+    assert not _read_ahead_threads()
