@@ -11,8 +11,9 @@ import random
 from numbers import Integral, Real
 
 import numpy as np
+from sklearn import config_context
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
-from sklearn.utils import check_random_state
+from sklearn.utils import assert_all_finite, check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
@@ -23,6 +24,66 @@ from sklearn.utils.validation import (
 )
 
 from ._lstm_model import OPTIMIZERS, build_lstm_model
+
+# Dtypes of X used as they are (a float16 or float32 np.memmap is not copied); any other
+# dtype is converted to the first one.
+_DTYPES = [np.float32, np.float16]
+
+# Number of values of X checked for NaN and infinity at a time.
+_FINITE_CHECK_CHUNK = 1 << 22
+
+
+def _check_finite(X, estimator_name):
+    """Raise sklearn's ValueError if X holds NaN or infinity, reading X a chunk of videos
+    at a time: one streaming pass, with temporaries of a chunk's size at most."""
+    step = max(1, _FINITE_CHECK_CHUNK // max(1, X[:1].size))
+    for start in range(0, X.shape[0], step):
+        assert_all_finite(X[start : start + step], estimator_name=estimator_name, input_name="X")
+
+
+def _batches(X, Y, index_batches):
+    """A ``keras.utils.PyDataset`` of ``(X[i], Y[i])`` for each index array ``i`` of
+    ``index_batches``, ``X[i]`` cast to float32: Keras reads X one batch at a time.
+
+    Each batch is gathered from X when Keras asks for it, so X may be a memmap larger
+    than memory. Index arrays are sorted, so that a memmap is read in file order.
+    """
+    import keras
+
+    class Batches(keras.utils.PyDataset):
+        def __len__(self):
+            return len(index_batches)
+
+        def __getitem__(self, i):
+            index = index_batches[i]
+            return np.asarray(X[index], dtype=np.float32), Y[index]
+
+    return Batches()
+
+
+def _split_batches(n_samples, batch_size, epochs, validation_split, rng):
+    """The index batches of training, all epochs one after the other, and of validation.
+
+    As Keras's ``validation_split``: the last ``validation_split`` fraction of the samples
+    (before shuffling) is held out; the training samples are shuffled at each epoch.
+    """
+    split_at = int(np.floor(n_samples * (1.0 - validation_split)))
+    if validation_split and (split_at == 0 or split_at == n_samples):
+        raise ValueError(
+            f"Training data contains {n_samples} samples, which is not sufficient to split "
+            "it into a validation and training set as specified by "
+            f"`validation_split={validation_split}`. Either provide more data, or a "
+            "different value for the `validation_split` argument."
+        )
+    train = []
+    for _ in range(epochs):
+        order = rng.permutation(split_at)
+        train += [np.sort(order[i : i + batch_size]) for i in range(0, split_at, batch_size)]
+    validation = [
+        np.arange(i, min(i + batch_size, n_samples))
+        for i in range(split_at, n_samples, batch_size)
+    ]
+    return train, validation
 
 
 @contextlib.contextmanager
@@ -90,7 +151,8 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
         deep-copied at each ``fit``, so the objects passed here are left untouched.
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, dropout and the shuffling of the training set. An int
-        gives identical predictions from one fit to the next, also across processes.
+        gives identical predictions from one fit to the next, also across processes, and
+        whether ``X`` is an array or a memmap of the same values.
         None gives a different network at each fit.
     verbose : int, default=0
         Keras's verbosity during ``fit``: 0 prints nothing, 1 shows a progress bar per
@@ -112,7 +174,7 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
         Per-epoch training metrics: ``loss`` and ``accuracy``, plus ``val_loss`` and
         ``val_accuracy`` when ``validation_split > 0``.
     keras_classifier_ : scikeras.wrappers.KerasClassifier
-        The scikeras estimator that built and fitted ``model_`` and that pickles it.
+        The scikeras estimator that built and compiled ``model_`` and that pickles it.
 
     See Also
     --------
@@ -141,20 +203,35 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
     array ``(n_videos, n_features)`` is read as a sequence of *one* time step per video,
     e.g. features already pooled over a video.
 
+    **Memory, out-of-core data, float16.** ``X`` may be larger than memory: a read-only
+    ``np.memmap``, e.g. ``np.load("features.npy", mmap_mode="r")``, is never copied
+    whole. float32 and float16 arrays are used as they are (float16 halves the size of
+    VGG16 features on disk); any other dtype is first converted to a float32 copy in
+    memory. ``fit`` gathers each batch of videos from ``X`` when Keras needs it and casts
+    it to float32, and ``predict_proba`` runs batch by batch, so memory holds a few
+    batches of ``X`` at a time. Checking ``X`` for NaN and infinity reads it once more,
+    in one streaming pass, at each ``fit`` and ``predict``; ``sklearn.config_context(
+    assume_finite=True)`` skips that pass.
+
     **Implementation.** This estimator composes a scikeras ``KerasClassifier`` rather
     than inheriting from it: scikeras 0.13 is not a valid scikit-learn >= 1.7 estimator
-    (mixin order, tags). Prediction calls ``model_`` directly, because scikeras checks
-    that ``X.shape[1:]`` equals the training shape, which would forbid a different number
-    of frames at prediction time.
+    (mixin order, tags). scikeras builds and compiles the model, and pickles it; training
+    calls Keras's ``fit`` on batches gathered from ``X`` (see above), because Keras's
+    ``fit`` on an array copies the whole array into a TensorFlow tensor. The training
+    videos are shuffled at each epoch and split into batches of ``batch_size`` (the
+    last one smaller), as Keras does for arrays with ``shuffle=True``. Prediction calls
+    ``model_`` directly, because scikeras checks that ``X.shape[1:]`` equals the
+    training shape, which would forbid a different number of frames at prediction time.
 
     **Reproducibility.** With an int ``random_state``, ``fit`` seeds Python's ``random``,
-    NumPy, Keras and TensorFlow (``keras.utils.set_random_seed``) and turns on TensorFlow
-    op determinism, then restores the previous random states and determinism setting: the
-    caller's global generators are left as they were. scikeras's own ``random_state`` is
-    not used, because it leaves op determinism on for the rest of the process (after
-    which TensorFlow random ops without a seed raise an error). The generators are global
-    to the process, so seeded fits running at the same time in threads of one process are
-    not reproducible; separate processes (joblib's default backend) are.
+    NumPy, Keras and TensorFlow (``keras.utils.set_random_seed``), and the shuffling of
+    the training videos, and turns on TensorFlow op determinism, then restores the
+    previous random states and determinism setting: the caller's global generators are
+    left as they were. scikeras's own ``random_state`` is not used, because it leaves op
+    determinism on for the rest of the process (after which TensorFlow random ops without
+    a seed raise an error). The generators are global to the process, so seeded fits
+    running at the same time in threads of one process are not reproducible; separate
+    processes (joblib's default backend) are.
 
     Examples
     --------
@@ -221,10 +298,11 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
         return tags
 
     def _validate_X(self, X, y=None, *, reset):
-        """Validate X as float32, 2-D (one step per video) or 3-D; check y too in fit.
+        """Validate X as float32 or float16, 2-D (one step per video) or 3-D; check y too
+        in fit.
 
-        Returns ``X`` as a 3-D float32 array (a 2-D input becomes a view with one time
-        step), and ``y`` validated when given.
+        Returns ``X`` as a 3-D float32 or float16 array, not copied when it was one (a
+        2-D input becomes a view with one time step), and ``y`` validated when given.
         """
         if not (hasattr(X, "ndim") and hasattr(X, "shape")):
             X = np.asarray(X)  # lists and other array-likes, as check_array would
@@ -236,12 +314,18 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
                 "to one of these shapes."
             )
         ndim = X.ndim
+        # float32 and float16 arrays are used as they are, np.memmap included (no copy);
+        # other dtypes become float32. Finiteness is checked below in chunks, not by
+        # check_array: its check of a float16 array whose sum overflows allocates
+        # boolean arrays the size of X.
+        kwargs = dict(dtype=_DTYPES, ensure_all_finite=False)
         if ndim == 2:
             # validate_data sets/checks n_features_in_ and feature_names_in_ (DataFrames).
             if y is None:
-                X = validate_data(self, X, reset=reset, dtype=np.float32)
+                X = validate_data(self, X, reset=reset, **kwargs)
             else:
-                X, y = validate_data(self, X, y, reset=reset, dtype=np.float32)
+                X, y = validate_data(self, X, y, reset=reset, **kwargs)
+            _check_finite(X, self.__class__.__name__)
             return X[:, np.newaxis, :], y
 
         # 3-D: validate_data(allow_nd=True) would count axis 1 (frames) as the features,
@@ -249,7 +333,8 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
         if y is not None:
             # Validates y only; with reset=True it also drops a stale feature_names_in_.
             y = validate_data(self, X="no_validation", y=y, reset=reset)
-        X = check_array(X, allow_nd=True, dtype=np.float32, estimator=self, input_name="X")
+        X = check_array(X, allow_nd=True, estimator=self, input_name="X", **kwargs)
+        _check_finite(X, self.__class__.__name__)
         if X.shape[1] < 1 or X.shape[2] < 1:
             raise ValueError(
                 f"Found array with shape {X.shape}, but a minimum of 1 frame and 1 feature "
@@ -283,6 +368,8 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
         ----------
         X : array-like of shape (n_videos, n_frames, n_features) or (n_videos, n_features)
             Frame features of each video. A 2-D array is a sequence of one step per video.
+            A float32 or float16 array, np.memmap included, is read batch by batch
+            without being copied.
         y : array-like of shape (n_videos,)
             Class of each video (ints, strings...). At least two classes are needed.
 
@@ -310,14 +397,15 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
 
         seed = self._seed()
         if seed is None:
-            self._fit_keras(X, Y)
+            self._fit_keras(X, Y, seed)
         else:
             with _seeded(seed):
-                self._fit_keras(X, Y)
+                self._fit_keras(X, Y, seed)
         return self
 
-    def _fit_keras(self, X, Y):
-        """Build and fit the Keras model through scikeras; set the Keras attributes."""
+    def _fit_keras(self, X, Y, seed):
+        """Build the Keras model through scikeras, fit it on X batch by batch; set the Keras
+        attributes."""
         from scikeras.wrappers import KerasClassifier
 
         build = functools.partial(
@@ -339,15 +427,32 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
             epochs=self.epochs,
             batch_size=self.batch_size,
             validation_split=self.validation_split,
-            callbacks=copy.deepcopy(self.callbacks),
             shuffle=True,
             verbose=self.verbose,
         )
-        self.keras_classifier_.fit(X, Y)
+        # scikeras builds and compiles the model (and pickles it), but does not fit it:
+        # its fit hands X to Keras whole, which copies it into one TensorFlow tensor.
+        # X was checked already: its finiteness is not checked a second time.
+        with config_context(assume_finite=True):
+            self.keras_classifier_.initialize(X, Y)
         self.model_ = self.keras_classifier_.model_
-        self.history_ = {
-            key: list(values) for key, values in self.keras_classifier_.history_.items()
-        }
+        train, validation = _split_batches(
+            X.shape[0], self.batch_size, self.epochs, self.validation_split,
+            np.random.default_rng(seed),
+        )
+        # One dataset holds the batches of all epochs, so that which videos a batch holds
+        # depends on its rank only, not on when Keras's prefetching asks for it.
+        n_steps = len(train) // self.epochs
+        history = self.model_.fit(
+            _batches(X, Y, train),
+            epochs=self.epochs,
+            steps_per_epoch=n_steps,
+            shuffle=False,
+            validation_data=_batches(X, Y, validation) if validation else None,
+            callbacks=copy.deepcopy(self.callbacks),
+            verbose=self.verbose,
+        )
+        self.history_ = {key: list(values) for key, values in history.history.items()}
 
     def predict_proba(self, X):
         """Probability of each class for each video.
@@ -371,7 +476,8 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
         scores = np.empty((X.shape[0], len(self.classes_)), dtype=np.float64)
         for start in range(0, X.shape[0], self.batch_size):
             stop = start + self.batch_size
-            scores[start:stop] = np.asarray(self.model_(X[start:stop], training=False))
+            batch = np.asarray(X[start:stop], dtype=np.float32)
+            scores[start:stop] = np.asarray(self.model_(batch, training=False))
         totals = scores.sum(axis=1, keepdims=True)
         # Softmax rows already sum to 1 (up to float32 rounding); sigmoid rows do not.
         # A row of sigmoids that all underflowed to 0 becomes uniform.
