@@ -28,10 +28,9 @@ from pathlib import Path
 
 import numpy as np
 
-from skactrec import VGG16FrameFeaturizer, read_video
-from skactrec.datasets import make_synthetic_videos
+from _clips import SHARED_VIDEOS, clip_paths
 
-SHARED_VIDEOS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "videos"
+from skactrec import VGG16FrameFeaturizer, read_video
 
 
 def parse_args(argv):
@@ -53,17 +52,6 @@ def parse_args(argv):
         args.n_videos, args.n_frames, args.frame_size = 2, 4, 32
         args.layer, args.batch_sizes = "block4_pool", [4]
     return args
-
-
-def video_paths(args, workdir):
-    if args.videos.is_dir():
-        paths = sorted(p for p in args.videos.iterdir() if p.is_file())
-    else:
-        data = make_synthetic_videos(workdir, n_classes=2, n_groups=max(1, args.n_videos // 2),
-                                     n_videos_per_group=1, n_frames=args.n_frames,
-                                     frame_size=max(args.frame_size, 64), random_state=0)
-        paths = [Path(f) for f in data.filenames]
-    return [str(paths[i % len(paths)]) for i in range(args.n_videos)]
 
 
 def vgg16_up_to(layer, frame_size):
@@ -131,7 +119,7 @@ def main(argv=None):
 
     devices = [d.device_type for d in tf.config.list_logical_devices()]
     with tempfile.TemporaryDirectory() as workdir:
-        paths = video_paths(args, workdir)
+        paths = clip_paths(args.videos, args.n_videos, args.n_frames, args.frame_size, workdir)
         n = len(paths) * args.n_frames
         print(f"{len(paths)} videos x {args.n_frames} frames of {args.frame_size}x"
               f"{args.frame_size} to {args.layer} = {n} frames; devices {devices}; "

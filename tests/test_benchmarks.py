@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
-BENCHMARKS = sorted((Path(__file__).resolve().parents[1] / "benchmarks").glob("bench_*.py"))
+BENCHMARKS_DIR = Path(__file__).resolve().parents[1] / "benchmarks"
+BENCHMARKS = sorted(BENCHMARKS_DIR.glob("bench_*.py"))
 
 
-def load(path):
+def load(path, monkeypatch):
+    monkeypatch.syspath_prepend(str(BENCHMARKS_DIR))  # as when run as a script: _clips.py
     spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -23,7 +25,7 @@ def test_benchmarks_are_found():
 
 
 @pytest.mark.parametrize("path", BENCHMARKS, ids=lambda p: p.stem)
-def test_smoke(path, capsys):
-    load(path).main(["--smoke"])
+def test_smoke(path, capsys, monkeypatch):
+    load(path, monkeypatch).main(["--smoke"])
     out = capsys.readouterr().out
     assert "target" in out, out  # each script reports its figures against a target
