@@ -14,7 +14,7 @@ clips, one distinct clip per file: each action is a direction of motion, each pe
 carry the class, so the sweep shows learning. It takes a few minutes on two CPU cores;
 with the real KTH and the paper's settings, only ``data_home`` changes::
 
-    skactrec reproduce kth --data-home ~/skactrec_data --output-dir results/kth
+    skactrec reproduce kth --data-home ~/skactrec_data --output results/kth
 
 This example is not run when the documentation is built.
 """

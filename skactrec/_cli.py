@@ -61,6 +61,9 @@ def _build_parser():
                      help="VGG16 layer of the features (default: block5_pool)")
     rep.add_argument("--weights", metavar="PATH|imagenet|none", default="imagenet",
                      help="VGG16 weights: a file, imagenet (default) or none (random)")
+    rep.add_argument("--dtype", choices=["float32", "float16"], default="float32",
+                     help="type of the stored features; float16 halves the disk (default: "
+                          "float32)")
     rep.add_argument("--n-jobs", type=int, default=1, help="parallel jobs of the search")
     rep.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     rep.set_defaults(handler=_reproduce)
@@ -83,8 +86,8 @@ def _reproduce(args):
     result = reproduce(
         args.dataset, data_home=args.data_home, output_dir=args.output,
         units=DEFAULT_UNITS if args.units is None else args.units, n_frames=args.n_frames,
-        frame_size=args.frame_size, layer=args.layer, weights=weights, epochs=args.epochs,
-        n_jobs=args.n_jobs, random_state=args.seed,
+        frame_size=args.frame_size, layer=args.layer, weights=weights, dtype=args.dtype,
+        epochs=args.epochs, n_jobs=args.n_jobs, random_state=args.seed,
     )
     print(f"Results of skactrec reproduce {args.dataset} in {result.output_dir}:")
     for path in result.paths.values():

@@ -273,12 +273,15 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
         shape = (len(videos), self.n_frames, self.n_features_out_)
         out = _FileOutput(shape, self.dtype, store) if self.memmap else np.empty(shape, self.dtype)
         progress = Progress(len(videos), f"{type(self).__name__} videos", self.verbose)
-        errors, n_stored, extractor = [], 0, None
+        errors, n_stored, extractor, written = [], 0, None, set()
         for i, (entry, features, frames, error) in enumerate(self._read_ahead(videos, store)):
             if error is not None:
                 errors.append((i, error))
                 progress.update(note="unreadable")
                 continue
+            if features is None and entry in written:
+                # A copy of a video stored since the read-ahead thread looked it up.
+                features = store.read(entry)
             if features is not None:
                 n_stored += 1
             else:
@@ -289,6 +292,7 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
                 features = extractor(frames, batch_size=self.batch_size).astype(self.dtype)
                 if entry is not None:
                     store.write(entry, features)
+                    written.add(entry)
             out[i] = features
             progress.update(note=f"{n_stored} from store" if store is not None else "")
         if errors:

@@ -86,6 +86,7 @@ def reproduce(
     layer="block5_pool",
     weights="imagenet",
     pooling=None,
+    dtype="float32",
     epochs=50,
     batch_size=25,
     learning_rate=0.001,
@@ -119,6 +120,8 @@ def reproduce(
     n_frames, frame_size, layer, weights, pooling
         As in :class:`~skactrec.VGG16FrameFeaturizer`; the defaults are the paper's
         (40 frames of 224x224, ``block5_pool`` flattened, ImageNet weights).
+    dtype : {"float32", "float16"}, default="float32"
+        Type of the stored features; ``"float16"`` halves the store's size.
     epochs, batch_size, learning_rate
         As in :class:`~skactrec.LSTMVideoClassifier`.
     memory : str or os.PathLike, default=None
@@ -159,9 +162,12 @@ def reproduce(
     Notes
     -----
     From Orozco et al., "Human Action Recognition in Videos using a Robust CNN LSTM
-    Approach", section 3 and tables 1-3. The features of the whole dataset are held in
-    memory for the search: ``n_videos x n_frames x n_features`` float32 values (2.4 GB for
-    KTH with the paper's settings, 27 GB for HMDB-51); ``pooling="avg"`` divides that by 49.
+    Approach", section 3 and tables 1-3. The features never have to fit in memory: the
+    store holds ``n_videos x n_frames x n_features`` values (2.4 GB for KTH with the paper's
+    settings, 27 GB for HMDB-51; half with ``dtype="float16"``, 1/49 with
+    ``pooling="avg"``), and each fit reads its fold's features from a memory-mapped
+    temporary file in the store's folder (``memmap=True``), which needs that much free disk
+    again for the largest fold.
 
     Examples
     --------
@@ -191,24 +197,29 @@ def reproduce(
     say(f"{len(filenames)} videos, {len(bunch.target_names)} classes, {len(splits)} folds; "
         f"features in {memory}")
 
+    from sklearn.base import clone
     from sklearn.model_selection import GridSearchCV
+    from sklearn.pipeline import make_pipeline
 
     from ._classifier import LSTMVideoClassifier
     from ._featurizer import VGG16FrameFeaturizer
 
+    # Every video through VGG16 once, into the store; the folds then read it from there.
     featurizer = VGG16FrameFeaturizer(n_frames=n_frames, frame_size=frame_size, layer=layer,
-                                      weights=weights, pooling=pooling, memory=memory,
-                                      verbose=verbose)
-    X = featurizer.fit_transform(list(filenames))
-
-    classifier = LSTMVideoClassifier(epochs=epochs, batch_size=batch_size,
-                                     learning_rate=learning_rate, random_state=random_state)
+                                      weights=weights, pooling=pooling, dtype=dtype,
+                                      memory=memory, memmap=True, verbose=verbose)
+    featurizer.fit_transform(list(filenames))  # a memory map, freed at once
+    pipeline = make_pipeline(
+        clone(featurizer).set_params(verbose=0),
+        LSTMVideoClassifier(epochs=epochs, batch_size=batch_size,
+                            learning_rate=learning_rate, random_state=random_state),
+    )
     say(f"sweeping LSTM units {units} over {len(splits)} folds")
-    search = GridSearchCV(classifier, {"n_units": units}, cv=bunch.cv, n_jobs=n_jobs,
-                          refit=False)
-    search.fit(X, y, groups=bunch.groups)
+    search = GridSearchCV(pipeline, {"lstmvideoclassifier__n_units": units}, cv=bunch.cv,
+                          n_jobs=n_jobs, refit=False)
+    search.fit(filenames, y, groups=bunch.groups)
     results = search.cv_results_
-    order = np.argsort(np.asarray(results["param_n_units"], dtype=int))
+    order = np.argsort(np.asarray(results["param_lstmvideoclassifier__n_units"], dtype=int))
     mean = np.asarray(results["mean_test_score"], dtype=float)[order]
     std = np.asarray(results["std_test_score"], dtype=float)[order]
     folds = np.array([results[f"split{i}_test_score"] for i in range(len(splits))],
@@ -219,20 +230,20 @@ def reproduce(
     say(f"best: {best_units} units ({mean[best]:.2%}); fitting it on each fold")
     labels = np.asarray(bunch.target_names)
     confusion = np.zeros((len(labels), len(labels)), dtype=int)
-    from sklearn.base import clone
     from sklearn.metrics import confusion_matrix
 
     model = None
     for i, (train, test) in enumerate(splits):
-        model = clone(classifier).set_params(n_units=best_units).fit(X[train], y[train])
-        confusion += confusion_matrix(y[test], model.predict(X[test]), labels=labels)
+        model = clone(pipeline).set_params(lstmvideoclassifier__n_units=best_units)
+        model.fit(filenames[train], y[train])
+        confusion += confusion_matrix(y[test], model.predict(filenames[test]), labels=labels)
         say(f"fold {i + 1}/{len(splits)} done")
 
     from ._top_k import predict_top_k
 
     shown = _pick_videos(y, splits[-1][1], n_top)
     k = min(3, len(model.classes_))
-    top_labels, top_scores = predict_top_k(model, X[shown], k=k)
+    top_labels, top_scores = predict_top_k(model, filenames[shown], k=k)
 
     paper = PAPER_RESULTS[dataset]
     paths = {name: output_dir / name for name in (
@@ -249,6 +260,7 @@ def reproduce(
         "dataset": dataset, "data_home": None if data_home is None else os.fspath(data_home),
         "units": units, "n_frames": n_frames, "frame_size": frame_size, "layer": layer,
         "weights": None if weights is None else os.fspath(weights), "pooling": pooling,
+        "dtype": dtype,
         "epochs": epochs, "batch_size": batch_size, "learning_rate": learning_rate,
         "memory": os.fspath(getattr(memory, "location", memory)), "n_jobs": n_jobs,
         "random_state": random_state, "n_videos": len(filenames), "n_folds": len(splits),

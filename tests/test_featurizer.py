@@ -305,3 +305,13 @@ def test_unexpected_error_while_reading_ahead_reaches_the_caller(monkeypatch):
     with pytest.raises(RuntimeError, match="disk on fire"):
         featurizer.transform(_videos(3))
     assert not _read_ahead_threads()
+
+
+def test_copies_in_one_transform_go_through_vgg16_once(tmp_path):
+    # The read-ahead thread looks the copies up before the first one is stored.
+    video = _videos(1)[0]
+    featurizer = VGG16FrameFeaturizer(**SMALL, memory=tmp_path).fit([video])
+    before = _count()
+    features = featurizer.transform([video, video.copy(), video, video.copy()])
+    assert _count() - before == 4
+    assert all(np.array_equal(f, features[0]) for f in features)
