@@ -27,7 +27,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-
 from _clips import SHARED_VIDEOS, clip_paths
 
 from skactrec import VGG16FrameFeaturizer, read_video

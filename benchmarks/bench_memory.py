@@ -1,4 +1,4 @@
-"""Peak memory of featurizing N videos, in RAM or memory-mapped, float32 or float16 (issue 4, target 6).
+"""Peak memory of featurizing N videos, in RAM or memory-mapped, float32 or float16 (target 6).
 
 Each measurement runs in a fresh process that featurizes N synthetic videos and reports its
 peak resident memory (``VmHWM``) and the peak of its anonymous memory (``RssAnon``, sampled:
@@ -221,7 +221,8 @@ def main(argv=None):
               f"size ({hmdb / 2**30:.1f} GB of output): ~{anon_at_hmdb / 2**30:.2f} GB anonymous")
         if args.fit:
             fit = slope(args.sizes, [r["fit_anon"] for r in rows]) / video_bytes
-            print(f"{'':>7} fit of LSTMVideoClassifier: anon peak grows {fit:.3f} x output per video")
+            print(f"{'':>7} fit of LSTMVideoClassifier: anon peak grows {fit:.3f} x output "
+                  "per video")
     accuracy = float16_accuracy(args.smoke)
     return {"memory": results, "float16": accuracy, "passed": all(verdicts)}
 

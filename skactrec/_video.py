@@ -1,11 +1,9 @@
-"""Reading videos: files decoded by ffmpeg (through imageio-ffmpeg) or numpy arrays.
+"""Reading videos: files decoded by ffmpeg (see ``_ffmpeg``) or numpy arrays.
 
 Every video comes out as a fixed number of RGB frames of a fixed size, the input of
 the VGG16 frame featurizer.
 """
 
-import contextlib
-import contextvars
 import logging
 import numbers
 import os
@@ -13,6 +11,7 @@ import re
 
 import numpy as np
 
+from ._ffmpeg import DEFAULT_TIMEOUT, FFmpegError, ffmpeg_reason, read_rgb_frames
 from ._resize import resize_frames
 
 __all__ = ["VideoReadError", "read_video", "sample_frame_indices"]
@@ -210,68 +209,20 @@ def _read_array(video, n_frames, size, sampling):
 
 # --------------------------------------------------------------------------- files
 
-# imageio-ffmpeg logs a warning whenever the frames it delivers differ in size from the
-# source, which is exactly what we ask of ffmpeg's scale filter. The filter drops that
-# message only while read_video is reading (per thread/context), nowhere else.
-_expected_resize = contextvars.ContextVar("skactrec_expected_resize", default=False)
-
-
-class _DropExpectedResizeWarning(logging.Filter):
-    def filter(self, record):
-        if _expected_resize.get() and "is different from the source frame size" in str(
-            record.msg
-        ):
-            return False
-        return True
-
-
-_resize_filter = _DropExpectedResizeWarning()
-
-
-@contextlib.contextmanager
-def _expecting_resize():
-    ffmpeg_logger = logging.getLogger("imageio_ffmpeg")
-    if _resize_filter not in ffmpeg_logger.filters:
-        ffmpeg_logger.addFilter(_resize_filter)
-    token = _expected_resize.set(True)
-    try:
-        yield
-    finally:
-        _expected_resize.reset(token)
-
-
 _BANNER = re.compile(
     r"^(ffmpeg version|built with|configuration:|lib\w+\s+\d|Input #|Output #|Stream |"
     r"Duration:|Metadata:|Press \[q\]|Stream mapping:|\.\.\. showing only)"
 )
-_PREFIX = re.compile(r"^\[[^\]]*@ ?0x[0-9a-fA-F]+\]\s*")
-
-
 def _ffmpeg_reason(error):
     """The meaningful last lines of the ffmpeg stderr inside an imageio-ffmpeg error."""
-    text = str(error)
-    head, sep, stderr = text.partition("=== stderr ===")
-    if "matches no streams" in stderr:
-        return "the file has no video stream"
-    lines = []
-    for raw in stderr.splitlines():
-        if not raw.strip() or raw[:1].isspace() or _BANNER.match(raw):
-            continue
-        line = _PREFIX.sub("", raw.strip())
-        if line.startswith("Error opening input file "):  # names the file: we already do
-            continue
-        # "Error opening input files: X" repeats "Error opening input: X".
-        tail = line.split(": ", 1)[-1]
-        if any(kept.split(": ", 1)[-1] == tail for kept in lines):
-            continue
-        lines.append(line)
-    if not lines:
-        first = head.strip().splitlines()
-        return first[0] if first else type(error).__name__
-    reason = "; ".join(lines[-3:])
-    if head.strip().startswith("Could not read frame"):
-        reason = f"{head.strip().splitlines()[0]} {reason}"
-    return reason
+    head, _, stderr = str(error).partition("=== stderr ===")
+    kept = [line for line in stderr.splitlines()
+            if line.strip() and not line[:1].isspace() and not _BANNER.match(line)]
+    reason = ffmpeg_reason("\n".join(kept))
+    if reason:
+        return reason
+    first = head.strip().splitlines()
+    return first[0] if first else type(error).__name__
 
 
 def _check_path(path):
@@ -307,37 +258,29 @@ def _estimate_n_frames(path, meta):
     return int(n)
 
 
-def _decode(path, filters, max_frames):
-    """Decode frames with ffmpeg; stop after ``max_frames`` (None: all). Returns (frames, meta)."""
-    import imageio_ffmpeg
-
+def _decode(path, size, filters, max_frames, timeout):
+    """Decode frames with ffmpeg, scaled to ``size`` (None: the source's) after ``filters``;
+    stop after ``max_frames`` (None: all)."""
+    if size is None:
+        width, height = _probe(path)["size"]
+        size = (height, width)
+    else:
+        filters = [*filters, f"scale={size[1]}:{size[0]}:flags=bilinear"]
     output_params = ["-map", "0:v:0", "-an", "-sn", "-dn", "-fps_mode", "passthrough"]
     if filters:
         output_params += ["-vf", ",".join(filters)]
     if max_frames is not None:
         output_params += ["-frames:v", str(max_frames)]
-    frames = []
-    gen = imageio_ffmpeg.read_frames(_ffmpeg_input(path), output_params=output_params)
     try:
-        with _expecting_resize():
-            meta = next(gen)
-        width, height = meta["size"]
-        frame_bytes = width * height * 3
-        for buffer in gen:
-            if len(buffer) != frame_bytes:  # pragma: no cover - imageio-ffmpeg checks this
-                raise VideoReadError(path, f"short frame of {len(buffer)} bytes")
-            frames.append(buffer)
-            if max_frames is not None and len(frames) >= max_frames:
-                break
-    except (OSError, RuntimeError, StopIteration) as exc:
-        raise VideoReadError(path, _ffmpeg_reason(exc)) from exc
-    finally:
-        gen.close()  # terminates ffmpeg at once if it is still running
+        frames, messages = read_rgb_frames(_ffmpeg_input(path), output_params, size,
+                                           max_frames=max_frames, timeout=timeout)
+    except FFmpegError as exc:
+        raise VideoReadError(path, exc.reason) from exc
     if not frames:
-        raise VideoReadError(path, "no frame could be decoded")
+        raise VideoReadError(path, ffmpeg_reason(messages) or "no frame could be decoded")
     # A bytearray makes the array writable without another copy.
     array = np.frombuffer(bytearray().join(frames), dtype=np.uint8)
-    return array.reshape(len(frames), height, width, 3), meta
+    return array.reshape(len(frames), *size, 3)
 
 
 def _probe(path):
@@ -355,12 +298,10 @@ def _probe(path):
         gen.close()
 
 
-def _read_file(path, n_frames, size, sampling):
+def _read_file(path, n_frames, size, sampling, timeout):
     _check_path(path)
-    scale = [] if size is None else [f"scale={size[1]}:{size[0]}:flags=bilinear"]
-
     if n_frames is None or sampling == "first":
-        frames, _ = _decode(path, scale, n_frames)
+        frames = _decode(path, size, [], n_frames, timeout)
         if n_frames is None or len(frames) == n_frames:
             return frames
         # A shorter video: pad by repeating its last frame.
@@ -372,7 +313,7 @@ def _read_file(path, n_frames, size, sampling):
     indices = sample_frame_indices(n_estimated, n_frames, "uniform")
     unique, inverse = np.unique(indices, return_inverse=True)
     expression = "+".join(f"eq(n\\,{i})" for i in unique)
-    frames, _ = _decode(path, [f"select='{expression}'", *scale], len(unique))
+    frames = _decode(path, size, [f"select='{expression}'"], len(unique), timeout)
     if len(frames) < len(unique):
         logger.debug(
             "%s: metadata suggested %d frames but only %d of the %d selected frames were "
@@ -386,7 +327,8 @@ def _read_file(path, n_frames, size, sampling):
 # --------------------------------------------------------------------------- public
 
 
-def read_video(video, *, n_frames=40, frame_size=224, sampling="first"):
+def read_video(video, *, n_frames=40, frame_size=224, sampling="first",
+               timeout=DEFAULT_TIMEOUT):
     """Read a video as a fixed number of RGB frames of a fixed size.
 
     Parameters
@@ -409,6 +351,10 @@ def read_video(video, *, n_frames=40, frame_size=224, sampling="first"):
         first ``n_frames`` frames, a shorter video padded by repeating its last
         frame (the paper's rule). ``"uniform"``: ``n_frames`` frames spread evenly
         over the whole video.
+    timeout : float, default=60
+        Seconds to wait for each frame from ffmpeg: a read that stalls longer (a hung
+        network drive, a file still being written) is stopped with a
+        :class:`VideoReadError`. Files only.
 
     Returns
     -------
@@ -419,8 +365,9 @@ def read_video(video, *, n_frames=40, frame_size=224, sampling="first"):
     ------
     VideoReadError
         If the file cannot be read (missing, a directory, empty, not a video, no
-        video stream, no decodable frame; the message gives ffmpeg's reason), or if
-        the array has the wrong shape, dtype or values. It is a ``ValueError``.
+        video stream, no decodable frame; the message gives ffmpeg's reason), if
+        ffmpeg stalls for ``timeout`` seconds, or if the array has the wrong shape,
+        dtype or values. It is a ``ValueError``.
     TypeError
         If ``video`` is neither a path nor an array, or a parameter has a wrong type.
     ValueError
@@ -437,7 +384,9 @@ def read_video(video, *, n_frames=40, frame_size=224, sampling="first"):
     repeating the last frame, and resize every frame to 224x224 for VGG16: the
     defaults here.
 
-    Files are decoded by ffmpeg (``imageio_ffmpeg.read_frames``), which also resizes
+    Files are decoded by ffmpeg (the executable of ``imageio_ffmpeg``, run as a child
+    process from an argument list, never a shell; it is always ended before this
+    function returns, also on an error or an interrupt), which also resizes
     the frames (``scale`` filter, bilinear with antialiasing), so full-size frames
     never reach Python. A frame is a decoded frame: ffmpeg duplicates or drops no
     frame to keep a constant frame rate (``-fps_mode passthrough``), so the frames
@@ -465,7 +414,9 @@ def read_video(video, *, n_frames=40, frame_size=224, sampling="first"):
     if isinstance(video, np.ndarray):
         return _read_array(video, n_frames, size, sampling)
     if isinstance(video, (str, os.PathLike)):
-        return _read_file(os.fsdecode(os.fspath(video)), n_frames, size, sampling)
+        if not (isinstance(timeout, numbers.Real) and timeout > 0):
+            raise ValueError(f"timeout must be a positive number of seconds; got {timeout!r}.")
+        return _read_file(os.fsdecode(os.fspath(video)), n_frames, size, sampling, timeout)
     raise TypeError(
         f"video must be a file path (str or os.PathLike) or a numpy array, "
         f"got {type(video).__name__}"

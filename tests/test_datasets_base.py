@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-from sklearn.model_selection import GridSearchCV, cross_validate
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV, cross_validate
 
 from skactrec.datasets import DatasetNotFoundError, FixedSplits, get_data_home
 from skactrec.datasets._base import find_dataset_dir

@@ -1,0 +1,137 @@
+"""ffmpeg as a child process that cannot hang its caller: raw RGB frames read against a deadline.
+
+imageio-ffmpeg provides the ffmpeg executable (and, in ``_video``, the probe of a file's
+metadata). The frames are read here, so that an ffmpeg that stops producing output (a
+hung network drive, a pipe that never ends) is stopped after ``timeout`` seconds, and the
+process is always ended and reaped: after the frames asked for, on an error, and on a
+``KeyboardInterrupt``. ffmpeg is started from an argument list, never through a shell.
+"""
+
+import queue
+import re
+import subprocess
+import threading
+
+DEFAULT_TIMEOUT = 60.0  # seconds without a frame from ffmpeg before it is stopped
+
+
+class FFmpegError(RuntimeError):
+    """ffmpeg gave no frame: ``reason`` is its own message, or says that it stalled."""
+
+    def __init__(self, reason):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def read_rgb_frames(source, output_params, frame_size, *, max_frames=None,
+                    timeout=DEFAULT_TIMEOUT):
+    """Decode ``source`` with ffmpeg into raw RGB frames of ``frame_size``.
+
+    Parameters
+    ----------
+    source : str
+        ffmpeg's input (e.g. ``"file:/abs/path.mp4"``).
+    output_params : list of str
+        ffmpeg options between the input and the raw output (stream map, filters...).
+    frame_size : tuple of int
+        ``(height, width)`` of the frames ffmpeg writes.
+    max_frames : int, default=None
+        Stop after this many frames (None: all).
+    timeout : float, default=DEFAULT_TIMEOUT
+        Seconds to wait for each frame before ffmpeg is stopped.
+
+    Returns
+    -------
+    frames : list of bytes
+        One ``height * width * 3`` buffer per frame; may be empty.
+    messages : str
+        What ffmpeg wrote on stderr (errors only).
+
+    Raises
+    ------
+    FFmpegError
+        If ffmpeg stalled for ``timeout`` seconds.
+    """
+    import imageio_ffmpeg
+
+    height, width = frame_size
+    frame_bytes = height * width * 3
+    command = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error",
+               "-i", source, *output_params, "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"]
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    chunks, stderr = queue.Queue(), []
+
+    def pump_frames():
+        try:
+            while True:
+                data = process.stdout.read(frame_bytes)
+                chunks.put(data)
+                if len(data) < frame_bytes:
+                    return
+        except (OSError, ValueError):  # the pipe was closed under us
+            chunks.put(b"")
+
+    def pump_stderr():
+        try:
+            stderr.append(process.stderr.read())
+        except (OSError, ValueError):
+            pass
+
+    pumps = [threading.Thread(target=pump, daemon=True, name=f"skactrec-ffmpeg-{pump.__name__}")
+             for pump in (pump_frames, pump_stderr)]
+    for pump in pumps:
+        pump.start()
+    frames = []
+    try:
+        while max_frames is None or len(frames) < max_frames:
+            try:
+                data = chunks.get(timeout=timeout)
+            except queue.Empty:
+                raise FFmpegError(
+                    f"ffmpeg produced no frame for {timeout:g} s and was stopped "
+                    "(a stalled read: is the file complete and its drive responding?)"
+                ) from None
+            if len(data) < frame_bytes:  # end of the output
+                break
+            frames.append(data)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        for pump in pumps:
+            pump.join()
+        process.stdout.close()
+        process.stderr.close()
+    return frames, b"".join(stderr).decode("utf-8", "replace")
+
+
+_PREFIX = re.compile(r"^\[[^\]]*@ ?0x[0-9a-fA-F]+\]\s*")
+
+
+def ffmpeg_reason(messages):
+    """The meaningful last lines of ffmpeg's error messages, without repeats or the path.
+
+    Examples
+    --------
+    >>> from skactrec._ffmpeg import ffmpeg_reason
+    >>> ffmpeg_reason("[mov,mp4 @ 0x55d0] moov atom not found\\n"
+    ...               "Error opening input file file:/x.mp4.\\n"
+    ...               "Error opening input files: Invalid data found when processing input\\n")
+    'moov atom not found; Error opening input files: Invalid data found when processing input'
+    """
+    if "matches no streams" in messages:
+        return "the file has no video stream"
+    lines = []
+    for raw in messages.splitlines():
+        if not raw.strip():
+            continue
+        line = _PREFIX.sub("", raw.strip())
+        if line.startswith("Error opening input file "):  # names the file: the caller does
+            continue
+        # "Error opening input files: X" repeats "Error opening input: X".
+        tail = line.split(": ", 1)[-1]
+        if any(kept.split(": ", 1)[-1] == tail for kept in lines):
+            continue
+        lines.append(line)
+    return "; ".join(lines[-3:])
