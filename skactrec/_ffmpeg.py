@@ -13,6 +13,7 @@ import subprocess
 import threading
 
 DEFAULT_TIMEOUT = 60.0  # seconds without a frame from ffmpeg before it is stopped
+NO_VIDEO_STREAM = "the file has no video stream"
 
 
 class FFmpegError(RuntimeError):
@@ -106,7 +107,8 @@ def read_rgb_frames(source, output_params, frame_size, *, max_frames=None,
     return frames, b"".join(stderr).decode("utf-8", "replace")
 
 
-_PREFIX = re.compile(r"^\[[^\]]*@ ?0x[0-9a-fA-F]+\]\s*")
+_PREFIX = re.compile(r"^(\[[^\]]*@ ?0x[0-9a-fA-F]+\]\s*)+")
+_THREAD_NOISE = ("Task finished with error code", "Terminating thread with return code")
 
 
 def ffmpeg_reason(messages):
@@ -121,13 +123,15 @@ def ffmpeg_reason(messages):
     'moov atom not found; Error opening input files: Invalid data found when processing input'
     """
     if "matches no streams" in messages:
-        return "the file has no video stream"
+        return NO_VIDEO_STREAM
     lines = []
     for raw in messages.splitlines():
         if not raw.strip():
             continue
         line = _PREFIX.sub("", raw.strip())
         if line.startswith("Error opening input file "):  # names the file: the caller does
+            continue
+        if line.startswith(_THREAD_NOISE):  # ffmpeg's threads reporting the error above
             continue
         # "Error opening input files: X" repeats "Error opening input: X".
         tail = line.split(": ", 1)[-1]

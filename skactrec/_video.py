@@ -8,10 +8,17 @@ import logging
 import numbers
 import os
 import re
+import warnings
 
 import numpy as np
 
-from ._ffmpeg import DEFAULT_TIMEOUT, FFmpegError, ffmpeg_reason, read_rgb_frames
+from ._ffmpeg import (
+    DEFAULT_TIMEOUT,
+    NO_VIDEO_STREAM,
+    FFmpegError,
+    ffmpeg_reason,
+    read_rgb_frames,
+)
 from ._resize import resize_frames
 
 __all__ = ["VideoReadError", "read_video", "sample_frame_indices"]
@@ -185,6 +192,14 @@ def _read_array(video, n_frames, size, sampling):
                 f"float pixel values must lie in [0, 255], got values in [{low:g}, {high:g}] "
                 "(multiply frames in [0, 1] by 255)",
             )
+        if 0 < high <= 1:
+            warnings.warn(
+                f"The float frames lie in [0, 1] (max {high:g}), but read_video reads float "
+                "pixels as intensities in [0, 255], so these are almost black: multiply "
+                "frames scaled to [0, 1] by 255.",
+                UserWarning,
+                stacklevel=4,
+            )
     else:
         raise VideoReadError(
             "array", f"unsupported dtype {dtype}: use uint8, another integer type or float"
@@ -277,7 +292,10 @@ def _decode(path, size, filters, max_frames, timeout):
     except FFmpegError as exc:
         raise VideoReadError(path, exc.reason) from exc
     if not frames:
-        raise VideoReadError(path, ffmpeg_reason(messages) or "no frame could be decoded")
+        reason = ffmpeg_reason(messages)
+        if reason != NO_VIDEO_STREAM:
+            reason = "no frame could be decoded" + (f" ({reason})" if reason else "")
+        raise VideoReadError(path, reason)
     # A bytearray makes the array writable without another copy.
     array = np.frombuffer(bytearray().join(frames), dtype=np.uint8)
     return array.reshape(len(frames), *size, 3)
@@ -340,7 +358,9 @@ def read_video(video, *, n_frames=40, frame_size=224, sampling="first",
         ``(T, H, W)`` (grayscale: repeated to 3 channels). uint8 arrays are used as
         they are; other integer arrays must hold values in [0, 255]; float arrays are
         pixel intensities in [0, 255], rounded to the nearest integer: multiply
-        frames scaled to [0, 1] by 255 first. The array is never modified.
+        frames scaled to [0, 1] by 255 first (a float array whose values all lie in
+        [0, 1], not all 0, gives a ``UserWarning`` saying so). The array is never
+        modified.
     n_frames : int or None, default=40
         Number of frames returned; None returns every frame of the video.
     frame_size : int, tuple of (int, int) or None, default=224
