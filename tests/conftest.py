@@ -15,6 +15,20 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 
+def pytest_addoption(parser):
+    parser.addoption("--fuzz-examples", type=int, default=None,
+                     help="examples per test of tests/test_fuzz.py (default: 60, always the same)")
+
+
+def pytest_configure(config):
+    """The Hypothesis profile of tests/test_fuzz.py (tests that set max_examples keep theirs)."""
+    from hypothesis import settings
+
+    examples = config.getoption("--fuzz-examples")
+    settings.register_profile("skactrec", max_examples=examples or 60, derandomize=not examples)
+    settings.load_profile("skactrec")
+
+
 @pytest.fixture(autouse=True)
 def _fixed_seeds():
     """Every test starts from the same global seeds."""
