@@ -11,6 +11,9 @@ Side by side in one run, on the same videos, in frames per second:
 * **featurizer**: ``VGG16FrameFeaturizer(...).fit_transform(paths)``: paths in, features
   out, no store.
 
+Raw forward and featurizer are timed for each ``compute_dtype`` (float32, the paper's, and
+bfloat16 mixed precision by default; float16 for GPUs), the naive baseline in float32.
+
 Targets: featurizer >= 0.9 x raw forward, featurizer >= 2 x naive. The weights are
 random (same cost as ImageNet's). On a GPU machine the same script measures the GPU.
 
@@ -30,6 +33,7 @@ import numpy as np
 from _clips import SHARED_VIDEOS, clip_paths
 
 from skactrec import VGG16FrameFeaturizer, read_video
+from skactrec._vgg16 import COMPUTE_DTYPES
 
 
 def parse_args(argv):
@@ -44,6 +48,9 @@ def parse_args(argv):
                         help="batch sizes tried for the raw forward")
     parser.add_argument("--featurizer-batch-size", type=int, default=None,
                         help="the featurizer's batch_size (default: its own default)")
+    parser.add_argument("--compute-dtypes", nargs="+", default=["float32", "bfloat16"],
+                        choices=list(COMPUTE_DTYPES),
+                        help="the featurizer's (and raw VGG16's) compute_dtype values to time")
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--smoke", action="store_true", help="smallest run, to check it works")
     args = parser.parse_args(argv)
@@ -61,45 +68,46 @@ def vgg16_up_to(layer, frame_size):
     return keras.Model(base.input, base.get_layer(layer).output)
 
 
-def timed(function, repeats):
-    """Median seconds of ``function()`` over ``repeats`` calls, after one warm-up call."""
-    function()
+def timed(function, data, warm_up, repeats):
+    """Median seconds of ``function(data)`` over ``repeats`` calls, after ``function(warm_up)``
+    (a small part of the data, enough to build and trace every shape)."""
+    function(warm_up)
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
-        function()
+        function(data)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
 
-def raw_forwards(model, x, batch_sizes):
-    """name -> callable running VGG16 over preprocessed float frames ``x``."""
+def raw_forwards(model, batch_sizes):
+    """name -> function running VGG16 over preprocessed float frames."""
     import tensorflow as tf
 
     graph = tf.function(lambda b: model(b, training=False))
     xla = tf.function(lambda b: model(b, training=False), jit_compile=True)
 
     def batched(forward, batch_size):
-        def run():
+        def run(x):
             for start in range(0, len(x), batch_size):
                 forward(x[start:start + batch_size]).numpy()
         return run
 
     variants = {"model.predict(batch_size=40)":
-                lambda: model.predict(x, batch_size=40, verbose=0)}
+                lambda x: model.predict(x, batch_size=40, verbose=0)}
     for batch_size in batch_sizes:
         variants[f"tf.function, batch {batch_size}"] = batched(graph, batch_size)
         variants[f"tf.function(jit_compile=True), batch {batch_size}"] = batched(xla, batch_size)
     return variants
 
 
-def naive(model, paths, n_frames, frame_size):
+def naive(model, n_frames, frame_size):
     """Tutorial-style features: every frame decoded in Python, tf.image.resize, predict."""
     import imageio_ffmpeg
     import keras
     import tensorflow as tf
 
-    def run():
+    def run(paths):
         for path in paths:
             reader = imageio_ffmpeg.read_frames(path)
             meta = next(reader)
@@ -129,33 +137,40 @@ def main(argv=None):
         import keras
 
         x = keras.applications.vgg16.preprocess_input(frames.astype(np.float32))
-        model = vgg16_up_to(args.layer, args.frame_size)
-
-        results = {}
-        for name, run in raw_forwards(model, x, args.batch_sizes).items():
-            results[name] = n / timed(run, args.repeats)
-            print(f"  raw   {name:<45} {results[name]:8.2f} frames/s", flush=True)
-        best_raw = max(results, key=results.get)
-
-        naive_fps = n / timed(naive(model, paths, args.n_frames, args.frame_size), args.repeats)
-        print(f"  naive {'decode all + tf.image.resize + predict(40)':<45} "
+        naive_fps = n / timed(naive(vgg16_up_to(args.layer, args.frame_size), args.n_frames,
+                                    args.frame_size), paths, paths[:1], args.repeats)
+        print(f"  naive {'decode all + tf.image.resize + predict(40)':<52} "
               f"{naive_fps:8.2f} frames/s", flush=True)
 
-        params = dict(n_frames=args.n_frames, frame_size=args.frame_size, layer=args.layer,
-                      weights=None)
-        if args.featurizer_batch_size is not None:
-            params["batch_size"] = args.featurizer_batch_size
-        featurizer = VGG16FrameFeaturizer(**params)
-        ours = n / timed(lambda: featurizer.fit_transform(paths), args.repeats)
-        print(f"  ours  {'VGG16FrameFeaturizer.fit_transform(paths)':<45} "
-              f"{ours:8.2f} frames/s", flush=True)
+        results = {}
+        for compute_dtype in args.compute_dtypes:
+            keras.config.set_dtype_policy(COMPUTE_DTYPES[compute_dtype])
+            model = vgg16_up_to(args.layer, args.frame_size)
+            keras.config.set_dtype_policy("float32")
+            raw = {}
+            for name, run in raw_forwards(model, args.batch_sizes).items():
+                raw[name] = n / timed(run, x, x[:2 * max(args.batch_sizes)], args.repeats)
+                print(f"  raw   {compute_dtype:<8} {name:<43} {raw[name]:8.2f} frames/s",
+                      flush=True)
+            params = dict(n_frames=args.n_frames, frame_size=args.frame_size, layer=args.layer,
+                          weights=None, compute_dtype=compute_dtype)
+            if args.featurizer_batch_size is not None:
+                params["batch_size"] = args.featurizer_batch_size
+            featurizer = VGG16FrameFeaturizer(**params)
+            ours = n / timed(featurizer.fit_transform, paths, paths[:1], args.repeats)
+            print(f"  ours  {compute_dtype:<8} {'VGG16FrameFeaturizer.fit_transform(paths)':<43} "
+                  f"{ours:8.2f} frames/s", flush=True)
+            results[compute_dtype] = {"raw": raw, "featurizer": ours}
 
-    ratio_raw, ratio_naive = ours / results[best_raw], ours / naive_fps
-    print(f"featurizer / best raw forward ({best_raw}): {ratio_raw:.2f} (target >= 0.9): "
-          f"{'PASS' if ratio_raw >= 0.9 else 'FAIL'}")
-    print(f"featurizer / naive: {ratio_naive:.2f} (target >= 2): "
-          f"{'PASS' if ratio_naive >= 2 else 'FAIL'}")
-    return {"raw": results, "naive": naive_fps, "featurizer": ours}
+    for compute_dtype, result in results.items():
+        raw, ours = result["raw"], result["featurizer"]
+        best = max(raw, key=raw.get)
+        ratio_raw, ratio_naive = ours / raw[best], ours / naive_fps
+        print(f"{compute_dtype}: featurizer / best raw forward ({best}): {ratio_raw:.2f} "
+              f"(target >= 0.9): {'PASS' if ratio_raw >= 0.9 else 'FAIL'}")
+        print(f"{compute_dtype}: featurizer / naive (float32): {ratio_naive:.2f} (target >= 2): "
+              f"{'PASS' if ratio_naive >= 2 else 'FAIL'}")
+    return {"naive": naive_fps, **results}
 
 
 if __name__ == "__main__":

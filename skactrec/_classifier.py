@@ -346,7 +346,9 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
         elif n_features != self.n_features_in_:
             raise ValueError(
                 f"X has {n_features} features, but {self.__class__.__name__} is expecting "
-                f"{self.n_features_in_} features as input."
+                f"{self.n_features_in_} features as input (features made with other "
+                "featurizer settings than at fit? The layer, frame_size and pooling of "
+                "VGG16FrameFeaturizer set the feature count; n_frames may differ)."
             )
         if y is not None:
             check_consistent_length(X, y)

@@ -14,7 +14,14 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._progress import Progress
 from ._store import FeatureStore
-from ._vgg16 import MIN_FRAME_SIZE, POOLINGS, VGG16_LAYERS, get_extractor, n_output_features
+from ._vgg16 import (
+    COMPUTE_DTYPES,
+    MIN_FRAME_SIZE,
+    POOLINGS,
+    VGG16_LAYERS,
+    get_extractor,
+    n_output_features,
+)
 from ._video import VideoReadError, read_video
 from ._weights import weights_identity
 
@@ -126,9 +133,14 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
     batch_size : int, default=8
         Frames per VGG16 forward pass. On a CPU, 8 is as fast as larger batches; on a
         GPU, larger batches (32-128 frames) use it better.
+    compute_dtype : {"float32", "bfloat16", "float16"}, default="float32"
+        Type VGG16 computes in. ``"bfloat16"`` and ``"float16"`` are Keras's mixed
+        precision (float32 weights): about twice as fast on CPUs with AVX512-BF16 or AMX
+        (``"bfloat16"``) and on GPUs with tensor cores (either), for features that differ
+        from float32's by about 1% (see Notes). The paper computes in float32.
     dtype : {"float32", "float16"}, default="float32"
-        Type of the features returned and stored. VGG16 always computes in float32;
-        ``"float16"`` rounds its output, halving memory and disk (see Notes).
+        Type of the features returned and stored. ``"float16"`` rounds VGG16's output,
+        halving memory and disk (see Notes).
     memory : str, os.PathLike, joblib.Memory or None, default=None
         A feature store: a directory (or a ``joblib.Memory``'s location) where each
         video's features are written once as ``.npy``, keyed by the video's content and
@@ -170,6 +182,8 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
     The paper's features of one video are ``40 x 25088`` float32 values (4 MB): 2.4 GB
     for KTH, 27 GB for HMDB-51. ``dtype="float16"`` halves that (VGG16's outputs lose
     precision beyond about 3 significant digits); ``memmap=True`` keeps them on disk.
+    ``benchmarks/bench_memory.py`` measures what float16 features and bfloat16 compute
+    change in the accuracy of an LSTM on a synthetic task.
 
     A video that cannot be read does not stop the others: every video that can be
     read is computed (and stored, with ``memory``) and then one error names all the
@@ -194,6 +208,7 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
         "pooling": [StrOptions(set(POOLINGS)), None],
         "sampling": [StrOptions({"first", "uniform"})],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "compute_dtype": [StrOptions(set(COMPUTE_DTYPES))],
         "dtype": [StrOptions({"float32", "float16"})],
         "memory": [str, os.PathLike, HasMethods(["cache"]), None],
         "memmap": ["boolean"],
@@ -210,6 +225,7 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
         pooling=None,
         sampling="first",
         batch_size=8,
+        compute_dtype="float32",
         dtype="float32",
         memory=None,
         memmap=False,
@@ -222,6 +238,7 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
         self.pooling = pooling
         self.sampling = sampling
         self.batch_size = batch_size
+        self.compute_dtype = compute_dtype
         self.dtype = dtype
         self.memory = memory
         self.memmap = memmap
@@ -268,6 +285,7 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
             and source. The features of the others are computed (and stored) first.
         """
         check_is_fitted(self)
+        self._check_unchanged_since_fit()
         videos = check_videos(X)
         store = self._store()
         shape = (len(videos), self.n_frames, self.n_features_out_)
@@ -287,7 +305,8 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
             else:
                 if extractor is None:  # built (once per process) only if a video needs it
                     extractor = get_extractor(
-                        self.layer, self.frame_size_, self.weights, self.pooling
+                        self.layer, self.frame_size_, self.weights, self.pooling,
+                        self.compute_dtype,
                     )
                 features = extractor(frames, batch_size=self.batch_size).astype(self.dtype)
                 if entry is not None:
@@ -298,6 +317,19 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
         if errors:
             raise BatchVideoReadError(errors, len(videos))
         return out.result() if self.memmap else out
+
+    def _check_unchanged_since_fit(self):
+        """Refuse to transform with a geometry other than the fitted one (set_params after
+        fit): the output would not have the fitted ``n_features_out_``."""
+        frame_size = _frame_size_tuple(self.frame_size)
+        n_features = n_output_features(self.layer, frame_size, self.pooling)
+        if (frame_size, n_features) != (self.frame_size_, self.n_features_out_):
+            raise ValueError(
+                f"{type(self).__name__} was fitted for {self.n_features_out_} features per "
+                f"frame of {self.frame_size_}, but its parameters now give {n_features} per "
+                f"frame of {frame_size} (layer={self.layer!r}, pooling={self.pooling!r}): "
+                "call fit again."
+            )
 
     def _read(self, video, store):
         """``(entry, stored features, frames, error)`` of one video, one of the last three set."""
@@ -364,6 +396,7 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
             "layer": self.layer,
             "pooling": self.pooling,
             "weights": weights_identity(self.weights),
+            "compute_dtype": self.compute_dtype,
             "dtype": self.dtype,
         }
         return FeatureStore(

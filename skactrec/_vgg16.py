@@ -25,6 +25,9 @@ VGG16_LAYERS = tuple(
     for name in [f"block{block}_conv{i}" for i in range(1, n_convs + 1)] + [f"block{block}_pool"]
 )
 POOLINGS = ("avg", "max")
+# Types VGG16 can compute in: float32, or Keras's mixed precision with float32 weights and
+# bfloat16 (fast on CPUs with AVX512-BF16 or AMX, and on recent GPUs) or float16 (GPUs).
+COMPUTE_DTYPES = {"float32": "float32", "bfloat16": "mixed_bfloat16", "float16": "mixed_float16"}
 MIN_FRAME_SIZE = 32  # Keras's VGG16 without its top refuses smaller inputs.
 
 # ImageNet channel means in BGR order: Keras's VGG16 ``preprocess_input`` ("caffe" mode).
@@ -83,16 +86,23 @@ class FrameFeatureExtractor:
         Frames passed through VGG16 by this extractor so far in this process.
     """
 
-    def __init__(self, layer, frame_size, weights_path, pooling):
+    def __init__(self, layer, frame_size, weights_path, pooling, compute_dtype="float32"):
         import keras
         import tensorflow as tf
 
         height, width = frame_size
-        base = keras.applications.VGG16(
-            include_top=False,
-            weights=None,
-            input_shape=(height, width, 3),
-        )
+        # keras.applications take no dtype: the global policy sets it while the model is
+        # built (under get_extractor's lock), then the caller's policy is restored.
+        previous = keras.config.dtype_policy()
+        keras.config.set_dtype_policy(COMPUTE_DTYPES[compute_dtype])
+        try:
+            base = keras.applications.VGG16(
+                include_top=False,
+                weights=None,
+                input_shape=(height, width, 3),
+            )
+        finally:
+            keras.config.set_dtype_policy(previous)
         if weights_path is None:
             _set_random_weights(base)
         else:
@@ -106,7 +116,7 @@ class FrameFeatureExtractor:
         )
         def forward(frames):
             x = tf.cast(frames, tf.float32)[..., ::-1] - mean
-            y = model(x, training=False)
+            y = tf.cast(model(x, training=False), tf.float32)
             if pooling == "avg":
                 return tf.reduce_mean(y, axis=(1, 2))
             if pooling == "max":
@@ -116,6 +126,7 @@ class FrameFeatureExtractor:
         self.layer = layer
         self.frame_size = (height, width)
         self.pooling = pooling
+        self.compute_dtype = compute_dtype
         self.n_features = n_output_features(layer, self.frame_size, pooling)
         self.n_frames_processed = 0
         self._forward = forward
@@ -163,7 +174,7 @@ _EXTRACTORS = {}
 _EXTRACTORS_LOCK = threading.Lock()
 
 
-def get_extractor(layer, frame_size, weights, pooling):
+def get_extractor(layer, frame_size, weights, pooling, compute_dtype="float32"):
     """The process's extractor for these settings, built on first use.
 
     Parameters
@@ -176,6 +187,8 @@ def get_extractor(layer, frame_size, weights, pooling):
         As the featurizer's ``weights`` parameter.
     pooling : {None, "avg", "max"}
         Spatial pooling of the layer output (None flattens it).
+    compute_dtype : {"float32", "bfloat16", "float16"}, default="float32"
+        Type VGG16 computes in (see ``COMPUTE_DTYPES``); features come out as float32.
 
     Returns
     -------
@@ -183,12 +196,13 @@ def get_extractor(layer, frame_size, weights, pooling):
     """
     from ._weights import resolve_weights_file, weights_identity
 
-    key = (layer, tuple(frame_size), weights_identity(weights), pooling)
+    key = (layer, tuple(frame_size), weights_identity(weights), pooling, compute_dtype)
     with _EXTRACTORS_LOCK:
         extractor = _EXTRACTORS.get(key)
         if extractor is None:
             logger.info("Building VGG16 up to %s for %s frames (%s)", layer, frame_size, key[2])
             weights_path = resolve_weights_file(weights)
-            extractor = FrameFeatureExtractor(layer, tuple(frame_size), weights_path, pooling)
+            extractor = FrameFeatureExtractor(layer, tuple(frame_size), weights_path, pooling,
+                                              compute_dtype)
             _EXTRACTORS[key] = extractor
     return extractor

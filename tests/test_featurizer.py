@@ -315,3 +315,19 @@ def test_copies_in_one_transform_go_through_vgg16_once(tmp_path):
     features = featurizer.transform([video, video.copy(), video, video.copy()])
     assert _count() - before == 4
     assert all(np.array_equal(f, features[0]) for f in features)
+
+
+@pytest.mark.parametrize("compute_dtype", ["bfloat16", "float16"])
+def test_mixed_precision_compute(tmp_path, compute_dtype):
+    import keras
+
+    videos = _videos(2)
+    full = VGG16FrameFeaturizer(**SMALL, memory=tmp_path).fit_transform(videos)
+    mixed = VGG16FrameFeaturizer(**SMALL, compute_dtype=compute_dtype, memory=tmp_path)
+    features = mixed.fit_transform(videos)
+    assert features.dtype == np.float32 and features.shape == full.shape
+    assert not np.array_equal(features, full)  # computed in another type, stored apart
+    relative = np.linalg.norm(features - full) / np.linalg.norm(full)
+    assert relative < 0.05, relative
+    assert len(list(tmp_path.rglob("settings.json"))) == 2
+    assert keras.config.dtype_policy().name == "float32"  # the global policy is restored

@@ -89,3 +89,24 @@ def test_pipeline_predicts_labels_of_any_type(synthetic_videos, y_kind):
     pipe = _pipeline().fit(data.filenames, y)
     assert set(pipe.predict(data.filenames)) <= set(y)
     assert pipe.predict_proba(data.filenames).shape == (len(y), len(set(y)))
+
+
+def test_features_of_other_settings_are_a_clear_error(synthetic_videos, tmp_path):
+    # A model fitted on block2_pool features (8x8x128 at 32x32), loaded, its featurizer
+    # changed to another layer (4x4x256 = 4096 features per frame).
+    data = synthetic_videos
+    joblib.dump(_pipeline().fit(data.filenames, data.target), tmp_path / "pipe.joblib")
+    pipe = joblib.load(tmp_path / "pipe.joblib")
+    pipe.set_params(vgg16framefeaturizer__layer="block3_pool")
+    with pytest.raises(ValueError, match=r"fitted for 8192 features per frame of \(32, 32\), "
+                                         r"but its parameters now give 4096.*call fit again"):
+        pipe.predict(data.filenames)
+    # Refitted, the featurizer gives 4096 features: the LSTM refuses them, and says why.
+    pipe[0].fit(data.filenames)
+    with pytest.raises(ValueError, match=r"X has 4096 features, but LSTMVideoClassifier is "
+                                         r"expecting 8192 features.*featurizer settings"):
+        pipe.predict(data.filenames)
+    # Other frame counts are fine: the LSTM reads sequences of any length.
+    pipe.set_params(vgg16framefeaturizer__layer="block2_pool", vgg16framefeaturizer__n_frames=5)
+    pipe[0].fit(data.filenames)
+    assert pipe.predict_proba(data.filenames).shape == (len(data.filenames), 4)
