@@ -13,6 +13,8 @@ def _build_parser():
         "after Orozco et al.",
     )
     parser.add_argument("--version", action="version", version=f"skactrec {__version__}")
+    parser.add_argument("--debug", action="store_true",
+                        help="show the full traceback of an error instead of one line")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
 
@@ -67,6 +69,21 @@ def _build_parser():
     rep.add_argument("--n-jobs", type=int, default=1, help="parallel jobs of the search")
     rep.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     rep.set_defaults(handler=_reproduce)
+
+    predict = commands.add_parser(
+        "predict",
+        help="the top classes of videos, with their scores, from a saved model",
+        description="Load a fitted model saved with joblib (a Pipeline of VGG16FrameFeaturizer "
+        "and LSTMVideoClassifier, or any classifier of video paths with predict_proba) and "
+        "print the best classes of each video with their probabilities. Loading a model runs "
+        "code: load only models you made or trust.",
+    )
+    predict.add_argument("videos", metavar="VIDEO", nargs="+", help="video files")
+    predict.add_argument("--model", metavar="MODEL", required=True,
+                         help="the model file, saved with joblib.dump")
+    predict.add_argument("--top", metavar="K", type=int, default=3,
+                         help="classes shown per video (default: 3)")
+    predict.set_defaults(handler=_predict)
     return parser
 
 
@@ -97,11 +114,32 @@ def _reproduce(args):
     return 0
 
 
+def _predict(args):
+    import joblib
+
+    from ._top_k import predict_top_k
+
+    model = joblib.load(args.model)
+    if not (hasattr(model, "predict_proba") and hasattr(model, "classes_")):
+        raise TypeError(f"{args.model} holds a {type(model).__name__}, not a fitted classifier "
+                        "with predict_proba")
+    labels, scores = predict_top_k(model, list(args.videos), k=min(args.top,
+                                                                    len(model.classes_)))
+    for video, video_labels, video_scores in zip(args.videos, labels, scores, strict=True):
+        print(video)
+        for rank, (label, score) in enumerate(zip(video_labels, video_scores, strict=True), 1):
+            print(f"  {rank}. {label}  {score:.1%}")
+    return 0
+
+
 def main(argv=None):
     """Run the ``skactrec`` command line with ``argv`` (default: ``sys.argv[1:]``)."""
     args = _build_parser().parse_args(argv)
     try:
         return args.handler(args)
-    except (ValueError, OSError) as exc:
-        print(f"skactrec {args.command}: error: {exc}", file=sys.stderr)
+    except (ValueError, OSError, TypeError) as exc:
+        if args.debug:
+            raise
+        message = " ".join(str(exc).split())  # one line, even for multi-line errors
+        print(f"skactrec {args.command}: error: {message}", file=sys.stderr)
         return 1

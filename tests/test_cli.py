@@ -49,3 +49,54 @@ def test_demo_learns_and_prints_its_report(tmp_path, capsys):
     assert max(accuracies) >= 0.6, out
     assert "Top-3 for" in out
     assert len(list((tmp_path / "features").rglob("*.npy"))) == 80
+
+
+@pytest.fixture(scope="module")
+def saved_model(synthetic_videos, tmp_path_factory):
+    import joblib
+    from sklearn.pipeline import make_pipeline
+
+    from skactrec import LSTMVideoClassifier, VGG16FrameFeaturizer
+
+    data = synthetic_videos
+    pipe = make_pipeline(
+        VGG16FrameFeaturizer(n_frames=4, frame_size=32, layer="block2_pool", weights=None),
+        LSTMVideoClassifier(n_units=4, epochs=2, random_state=0),
+    ).fit(data.filenames, data.target_names[data.target])
+    path = tmp_path_factory.mktemp("model") / "model.joblib"
+    joblib.dump(pipe, path)
+    return pipe, path
+
+
+def test_predict_prints_the_top_classes(saved_model, synthetic_videos, capsys):
+    pipe, path = saved_model
+    videos = list(synthetic_videos.filenames[:2])
+    assert main(["predict", *videos, "--model", str(path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == videos[0] and lines[4] == videos[1] and len(lines) == 8
+    ranked = [line.split() for line in lines[1:4]]
+    assert [r[0] for r in ranked] == ["1.", "2.", "3."]
+    scores = [float(r[2].rstrip("%")) for r in ranked]
+    assert scores == sorted(scores, reverse=True) and 0 < sum(scores) <= 100.1
+    assert ranked[0][1] == pipe.predict(videos[:1])[0]
+    assert main(["predict", videos[0], "--model", str(path), "--top", "2"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 3
+
+
+def test_predict_errors_are_one_line_unless_debug(saved_model, tmp_path, capsys):
+    import joblib
+
+    _, path = saved_model
+    assert main(["predict", "v.mp4", "--model", str(tmp_path / "missing.joblib")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "missing.joblib" in err and err.startswith("skactrec predict")
+    joblib.dump({"not": "a model"}, tmp_path / "dict.joblib")
+    assert main(["predict", "v.mp4", "--model", str(tmp_path / "dict.joblib")]) == 1
+    assert "not a fitted classifier" in capsys.readouterr().err
+    bad = tmp_path / "bad.mp4"
+    bad.write_bytes(b"junk" * 100)
+    assert main(["predict", str(bad), "--model", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "bad.mp4" in err
+    with pytest.raises(FileNotFoundError):
+        main(["--debug", "predict", "v.mp4", "--model", str(tmp_path / "missing.joblib")])
