@@ -77,7 +77,8 @@ def check_videos(X):
         )
     if not hasattr(X, "__len__") or not hasattr(X, "__getitem__"):
         raise TypeError(
-            f"Expected a sequence of videos (a list of paths and/or arrays); got {type(X).__name__}."
+            "Expected a sequence of videos (a list of paths and/or arrays); got "
+            f"{type(X).__name__}."
         )
     videos = list(X)
     if not videos:
@@ -260,10 +261,14 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
         self : VGG16FrameFeaturizer
         """
         check_videos(X)
-        self.frame_size_ = _frame_size_tuple(self.frame_size)
+        self.frame_size_, self.n_features_out_ = self._geometry()
         weights_identity(self.weights)  # a missing weights file fails here, not later
-        self.n_features_out_ = n_output_features(self.layer, self.frame_size_, self.pooling)
         return self
+
+    def _geometry(self):
+        """``(frame_size, n_features)``: frames' ``(height, width)`` and features per frame."""
+        frame_size = _frame_size_tuple(self.frame_size)
+        return frame_size, n_output_features(self.layer, frame_size, self.pooling)
 
     def transform(self, X):
         """VGG16 features of every frame of every video.
@@ -321,8 +326,7 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
     def _check_unchanged_since_fit(self):
         """Refuse to transform with a geometry other than the fitted one (set_params after
         fit): the output would not have the fitted ``n_features_out_``."""
-        frame_size = _frame_size_tuple(self.frame_size)
-        n_features = n_output_features(self.layer, frame_size, self.pooling)
+        frame_size, n_features = self._geometry()
         if (frame_size, n_features) != (self.frame_size_, self.n_features_out_):
             raise ValueError(
                 f"{type(self).__name__} was fitted for {self.n_features_out_} features per "

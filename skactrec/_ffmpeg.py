@@ -17,7 +17,7 @@ NO_VIDEO_STREAM = "the file has no video stream"
 
 
 class FFmpegError(RuntimeError):
-    """ffmpeg gave no frame: ``reason`` is its own message, or says that it stalled."""
+    """ffmpeg stalled: no frame came for ``timeout`` seconds; ``reason`` says so."""
 
     def __init__(self, reason):
         super().__init__(reason)

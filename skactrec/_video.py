@@ -228,6 +228,8 @@ _BANNER = re.compile(
     r"^(ffmpeg version|built with|configuration:|lib\w+\s+\d|Input #|Output #|Stream |"
     r"Duration:|Metadata:|Press \[q\]|Stream mapping:|\.\.\. showing only)"
 )
+
+
 def _ffmpeg_reason(error):
     """The meaningful last lines of the ffmpeg stderr inside an imageio-ffmpeg error."""
     head, _, stderr = str(error).partition("=== stderr ===")
