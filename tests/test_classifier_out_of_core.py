@@ -9,22 +9,10 @@ import tracemalloc
 
 import numpy as np
 import pytest
+from _sequences import FAST, make_sequences
 
 from skactrec import LSTMVideoClassifier
 from skactrec._classifier import _split_batches
-
-# As in test_classifier.py: tiny settings that learn the sequence task below.
-FAST = dict(n_units=8, epochs=20, batch_size=16, learning_rate=0.01)
-
-
-def make_sequences(n_videos, n_frames=6, n_features=3, seed=0):
-    """Noise sequences whose class is in the sign of feature 0 at frame 3 only."""
-    rng = np.random.RandomState(seed)
-    X = rng.normal(scale=0.5, size=(n_videos, n_frames, n_features)).astype(np.float32)
-    sign = rng.choice([-1.0, 1.0], size=n_videos)
-    X[:, 3, 0] += 2 * sign
-    y = np.where(sign > 0, "boxing", "walking")
-    return X, y
 
 
 def as_memmap(X, path):
