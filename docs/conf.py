@@ -1,32 +1,91 @@
-"""Sphinx configuration of skactrec's documentation (``pip install .[docs]``, then ``make html``)."""
+"""Sphinx configuration of skactrec's documentation.
+
+Build it with ``pip install ".[docs]"`` and ``make -C docs html`` (warnings are errors). Without
+internet, set ``SKACTREC_DOCS_OFFLINE=1``: the links into the Python, NumPy and scikit-learn
+documentation (intersphinx) are then left out, and the build says so.
+"""
+
+import os
+import sys
+from pathlib import Path
 
 import skactrec
 
+sys.path.insert(0, str(Path(__file__).parent / "_ext"))
+
 project = "skactrec"
 author = "skactrec developers"
+copyright = "2026, skactrec developers"  # noqa: A001 (Sphinx's name)
 release = skactrec.__version__
 version = release
 
 extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
+    "sphinx.ext.doctest",
     "sphinx.ext.intersphinx",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
+    "cli_help",
 ]
+templates_path = ["_templates"]
+exclude_patterns = ["_build", "auto_examples/*.ipynb", "auto_examples/*.py",
+                    "auto_examples/*.zip", "auto_examples/*.json", "auto_examples/*.md5"]
+
+# API pages: one per public name (docs/api.rst), with the members defined by skactrec.
 autosummary_generate = True
+autodoc_default_options = {"members": True, "inherited-members": False}
 numpydoc_show_class_members = False
-exclude_patterns = ["_build", "auto_examples/*.ipynb", "auto_examples/*.py"]
-intersphinx_mapping = {
-    "python": ("https://docs.python.org/3", None),
-    "numpy": ("https://numpy.org/doc/stable", None),
-    "sklearn": ("https://scikit-learn.org/stable", None),
-}
+numpydoc_xref_param_type = False
+
+offline = os.environ.get("SKACTREC_DOCS_OFFLINE", "") not in ("", "0")
+if offline:
+    intersphinx_mapping = {}
+    print("SKACTREC_DOCS_OFFLINE is set: links into the Python, NumPy and scikit-learn "
+          "docs (intersphinx) are left out.")
+else:
+    intersphinx_mapping = {
+        "python": ("https://docs.python.org/3", None),
+        "numpy": ("https://numpy.org/doc/stable", None),
+        "sklearn": ("https://scikit-learn.org/stable", None),
+    }
+
 sphinx_gallery_conf = {
     "examples_dirs": "../examples",
     "gallery_dirs": "auto_examples",
     # Only plot_*.py run during the build; examples that need a dataset or a GPU drop the prefix.
     "filename_pattern": r"/plot_",
+    # Each API page lists the gallery examples that use its name (the minigallery in the
+    # templates of _templates/autosummary).
     "doc_module": ("skactrec",),
+    "backreferences_dir": "generated/backreferences",
+    "reference_url": {"skactrec": None},
+    "remove_config_comments": True,
+    "matplotlib_animations": False,
+    # An example that raises fails the build (with -W, like a warning).
+    "abort_on_example_error": False,
+    "only_warn_on_example_error": False,
 }
+
 html_theme = "alabaster"
+html_theme_options = {
+    "description": "Human action recognition in videos with a CNN-LSTM, as scikit-learn "
+                   "estimators",
+    "fixed_sidebar": True,
+    "page_width": "1100px",
+    "sidebar_width": "230px",
+}
+html_static_path = ["_static"]
+html_title = f"skactrec {release}"
+
+
+def _skip_metadata_request_methods(app, what, name, obj, skip, options):
+    # set_fit_request, set_score_request...: scikit-learn generates them on every estimator
+    # (metadata routing); their docstrings belong to scikit-learn's documentation.
+    if name.startswith("set_") and name.endswith("_request"):
+        return True
+    return None
+
+
+def setup(app):
+    app.connect("autodoc-skip-member", _skip_metadata_request_methods)

@@ -11,7 +11,7 @@ model is first built.
 """
 
 from ._classifier import LSTMVideoClassifier
-from ._featurizer import VGG16FrameFeaturizer
+from ._featurizer import BatchVideoReadError, VGG16FrameFeaturizer
 from ._plotting import plot_top_k, plot_unit_sweep
 from ._reproduce import reproduce
 from ._top_k import predict_top_k
@@ -21,6 +21,7 @@ from ._weights import WeightsNotFoundError
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "BatchVideoReadError",
     "LSTMVideoClassifier",
     "VGG16FrameFeaturizer",
     "VideoReadError",

@@ -1,6 +1,7 @@
 """The ``skactrec`` command line. Building the parser imports nothing heavy: ``--help`` is fast."""
 
 import argparse
+import logging
 import sys
 
 from . import __version__
@@ -11,10 +12,18 @@ def _build_parser():
         prog="skactrec",
         description="Human action recognition in videos with a CNN-LSTM (VGG16 + LSTM), "
         "after Orozco et al.",
+        epilog="Environment: SKACTREC_DATA is the data home of the datasets (default "
+        "~/skactrec_data); KERAS_HOME holds Keras's cache, where weights='imagenet' looks for "
+        "VGG16's weights (default ~/.keras). Run 'skactrec COMMAND --help' for a command's "
+        "options. Exit status: 0 on success, 1 on an error (one line on stderr), 2 on a usage "
+        "error.",
     )
     parser.add_argument("--version", action="version", version=f"skactrec {__version__}")
     parser.add_argument("--debug", action="store_true",
-                        help="show the full traceback of an error instead of one line")
+                        help="show the full traceback of an error instead of one line, and "
+                        "log debugging messages")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="no progress bars and no messages: only the results and errors")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
 
@@ -32,10 +41,12 @@ def _build_parser():
     )
     demo.add_argument("--units", metavar="N", type=int, nargs="+", default=[4, 16],
                       help="LSTM unit counts to compare (default: 4 16)")
-    demo.add_argument("--epochs", type=int, default=None, help="training epochs per fit")
+    demo.add_argument("--epochs", type=int, default=None,
+                      help="training epochs per fit (default: 40)")
     demo.add_argument("--workdir", metavar="DIR", default=None,
                       help="keep the videos and the feature store here (default: a temp dir)")
-    demo.add_argument("--n-jobs", type=int, default=1, help="parallel jobs of the search")
+    demo.add_argument("--n-jobs", type=int, default=1,
+                      help="parallel jobs of the search (default: 1)")
     demo.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     demo.set_defaults(handler=_demo)
 
@@ -66,7 +77,8 @@ def _build_parser():
     rep.add_argument("--dtype", choices=["float32", "float16"], default="float32",
                      help="type of the stored features; float16 halves the disk (default: "
                           "float32)")
-    rep.add_argument("--n-jobs", type=int, default=1, help="parallel jobs of the search")
+    rep.add_argument("--n-jobs", type=int, default=1,
+                     help="parallel jobs of the sweep's fits (default: 1)")
     rep.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     rep.set_defaults(handler=_reproduce)
 
@@ -92,7 +104,7 @@ def _demo(args):
 
     settings = {} if args.epochs is None else {"epochs": args.epochs}
     run_demo(units=args.units, weights=args.weights, workdir=args.workdir, n_jobs=args.n_jobs,
-             random_state=args.seed, **settings)
+             random_state=args.seed, verbose=0 if args.quiet else 1, **settings)
     return 0
 
 
@@ -105,6 +117,7 @@ def _reproduce(args):
         units=DEFAULT_UNITS if args.units is None else args.units, n_frames=args.n_frames,
         frame_size=args.frame_size, layer=args.layer, weights=weights, dtype=args.dtype,
         epochs=args.epochs, n_jobs=args.n_jobs, random_state=args.seed,
+        verbose=0 if args.quiet else 1,
     )
     print(f"Results of skactrec reproduce {args.dataset} in {result.output_dir}:")
     for path in result.paths.values():
@@ -132,9 +145,22 @@ def _predict(args):
     return 0
 
 
+def _log_to_stderr(level):
+    """Show the library's log messages (``skactrec`` logger) on stderr, once per process."""
+    logger = logging.getLogger("skactrec")
+    logger.setLevel(level)
+    if not any(getattr(h, "_skactrec_cli", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        handler._skactrec_cli = True
+        logger.addHandler(handler)
+
+
 def main(argv=None):
     """Run the ``skactrec`` command line with ``argv`` (default: ``sys.argv[1:]``)."""
     args = _build_parser().parse_args(argv)
+    _log_to_stderr(logging.DEBUG if args.debug else logging.WARNING if args.quiet
+                   else logging.INFO)
     try:
         return args.handler(args)
     except (ValueError, OSError, TypeError) as exc:

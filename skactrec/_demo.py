@@ -24,7 +24,7 @@ DEMO_SETTINGS = {
 
 
 def run_demo(*, units=(4, 16), weights=None, workdir=None, n_jobs=1, random_state=0,
-             echo=print, **settings):
+             verbose=1, echo=print, **settings):
     """Generate synthetic videos, sweep the LSTM units with ``GridSearchCV``, show a top-3.
 
     Parameters
@@ -39,6 +39,8 @@ def run_demo(*, units=(4, 16), weights=None, workdir=None, n_jobs=1, random_stat
         Parallel jobs of the search.
     random_state : int, default=0
         Seed of the dataset and of the LSTM.
+    verbose : int, default=1
+        ``>= 1`` shows a progress bar while the videos go through VGG16 (on a terminal).
     echo : callable, default=print
         Where the report goes, line by line.
     **settings
@@ -56,11 +58,12 @@ def run_demo(*, units=(4, 16), weights=None, workdir=None, n_jobs=1, random_stat
     cfg = {**DEMO_SETTINGS, **settings}
     if workdir is None:
         with tempfile.TemporaryDirectory(prefix="skactrec-demo-") as tmp:
-            return _run(cfg, units, weights, Path(tmp), n_jobs, random_state, echo)
-    return _run(cfg, units, weights, Path(workdir), n_jobs, random_state, echo)
+            return _run(cfg, units, weights, Path(tmp), n_jobs, random_state, verbose, echo)
+    return _run(cfg, units, weights, Path(workdir), n_jobs, random_state, verbose, echo)
 
 
-def _run(cfg, units, weights, workdir, n_jobs, random_state, echo):
+def _run(cfg, units, weights, workdir, n_jobs, random_state, verbose, echo):
+    from sklearn.base import clone
     from sklearn.model_selection import GridSearchCV, LeaveOneGroupOut
     from sklearn.pipeline import make_pipeline
 
@@ -109,6 +112,9 @@ def _run(cfg, units, weights, workdir, n_jobs, random_state, echo):
             random_state=random_state,
         ),
     )
+    # Every video through VGG16 once, into the store, with a progress bar; the search's
+    # folds and grid points then read the features from there.
+    clone(pipe[0]).set_params(verbose=verbose).fit_transform(filenames)
     search = GridSearchCV(
         pipe,
         {"lstmvideoclassifier__n_units": list(units)},
@@ -125,6 +131,7 @@ def _run(cfg, units, weights, workdir, n_jobs, random_state, echo):
         search.cv_results_["param_lstmvideoclassifier__n_units"],
         search.cv_results_["mean_test_score"],
         search.cv_results_["std_test_score"],
+        strict=True,
     ):
         accuracy[int(n_units)] = float(mean)
         echo(f"  {int(n_units):10d} | {mean:.3f} +- {std:.3f}")
@@ -140,7 +147,7 @@ def _run(cfg, units, weights, workdir, n_jobs, random_state, echo):
     )
     echo(f"\nHeld-out actor: accuracy {held_out_acc:.3f} on {held_out.sum()} videos.")
     echo(f"Top-3 for {Path(video).name} (true class: {true_label}):")
-    for label, score in zip(labels[0], scores[0]):
+    for label, score in zip(labels[0], scores[0], strict=True):
         echo(f"  {label:<12s} {score:.1%}")
     seconds = time.perf_counter() - start
     echo(f"\nDone in {seconds:.0f} s.")

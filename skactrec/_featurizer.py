@@ -280,8 +280,9 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        features : ndarray or numpy.memmap of shape (n_videos, n_frames, n_features_out_)
-            Of type ``dtype``; a read-only memory-mapped array if ``memmap``.
+        features : ndarray or numpy.memmap of shape (n_videos, n_frames, n_features)
+            ``n_features`` is ``n_features_out_``; of type ``dtype``; a read-only
+            memory-mapped array if ``memmap``.
 
         Raises
         ------
@@ -295,30 +296,30 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
         store = self._store()
         shape = (len(videos), self.n_frames, self.n_features_out_)
         out = _FileOutput(shape, self.dtype, store) if self.memmap else np.empty(shape, self.dtype)
-        progress = Progress(len(videos), f"{type(self).__name__} videos", self.verbose)
         errors, n_stored, extractor, written = [], 0, None, set()
-        for i, (entry, features, frames, error) in enumerate(self._read_ahead(videos, store)):
-            if error is not None:
-                errors.append((i, error))
-                progress.update(note="unreadable")
-                continue
-            if features is None and entry in written:
-                # A copy of a video stored since the read-ahead thread looked it up.
-                features = store.read(entry)
-            if features is not None:
-                n_stored += 1
-            else:
-                if extractor is None:  # built (once per process) only if a video needs it
-                    extractor = get_extractor(
-                        self.layer, self.frame_size_, self.weights, self.pooling,
-                        self.compute_dtype,
-                    )
-                features = extractor(frames, batch_size=self.batch_size).astype(self.dtype)
-                if entry is not None:
-                    store.write(entry, features)
-                    written.add(entry)
-            out[i] = features
-            progress.update(note=f"{n_stored} from store" if store is not None else "")
+        with Progress(len(videos), "VGG16 features", self.verbose) as progress:
+            for i, (entry, features, frames, error) in enumerate(self._read_ahead(videos, store)):
+                if error is not None:
+                    errors.append((i, error))
+                    progress.update(note="unreadable")
+                    continue
+                if features is None and entry in written:
+                    # A copy of a video stored since the read-ahead thread looked it up.
+                    features = store.read(entry)
+                if features is not None:
+                    n_stored += 1
+                else:
+                    if extractor is None:  # built (once per process) only if a video needs it
+                        extractor = get_extractor(
+                            self.layer, self.frame_size_, self.weights, self.pooling,
+                            self.compute_dtype,
+                        )
+                    features = extractor(frames, batch_size=self.batch_size).astype(self.dtype)
+                    if entry is not None:
+                        store.write(entry, features)
+                        written.add(entry)
+                out[i] = features
+                progress.update(note=f"{n_stored} from store" if store is not None else "")
         if errors:
             raise BatchVideoReadError(errors, len(videos))
         return out.result() if self.memmap else out

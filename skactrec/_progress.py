@@ -1,60 +1,90 @@
-"""A one-line progress report on stderr for long loops, shown when ``verbose >= 1``."""
+"""Progress of long loops (featurization, the fits of a sweep): a tqdm bar on a terminal,
+``logging`` lines at each tenth elsewhere, nothing when ``verbose=0``."""
 
+import logging
 import sys
 import time
 
+logger = logging.getLogger("skactrec")
+
+
+def _is_terminal(stream):
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except ValueError:  # a closed stream
+        return False
+
 
 class Progress:
-    """Counts items done and rewrites one status line on stderr.
+    """Counts items done; shows a progress bar on a terminal, logs tenths elsewhere.
 
     Parameters
     ----------
     total : int
         Number of items.
     label : str
-        What is being done, shown at the start of the line.
+        What is being done, shown at the start of the bar or line.
     verbose : int
-        Nothing is written when 0.
+        Nothing is shown or logged when 0.
+    unit : str, default="video"
+        What an item is, for the bar's rate.
+    stream : file-like, default=None
+        Where the bar goes (``sys.stderr`` by default). When it is not a terminal (a log
+        file, CI), the progress is logged instead, at INFO level on the ``skactrec`` logger,
+        at each tenth of the work and at the end.
 
     Examples
     --------
     >>> from skactrec._progress import Progress
-    >>> progress = Progress(3, "work", verbose=0)
-    >>> progress.update(note="1 cached")
+    >>> with Progress(3, "work", verbose=0) as progress:
+    ...     progress.update(note="1 cached")
     >>> progress.done
     1
     """
 
-    def __init__(self, total, label, verbose, stream=None):
+    def __init__(self, total, label, verbose, *, unit="video", stream=None):
         self.total = total
         self.label = label
         self.verbose = verbose
-        self.stream = sys.stderr if stream is None else stream
+        self.unit = unit
         self.done = 0
         self.start = time.perf_counter()
+        stream = sys.stderr if stream is None else stream
+        self._bar = None
+        if verbose and _is_terminal(stream):
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=total, desc=label, unit=unit, file=stream,
+                             dynamic_ncols=True, leave=True)
 
     def update(self, n=1, note=""):
-        """Record ``n`` more items done; ``note`` is appended to the line.
-
-        On a terminal the line is rewritten in place; elsewhere (a log file, CI) a whole
-        line is written at each tenth of the work, so logs stay readable.
-        """
+        """Record ``n`` more items done; ``note`` (e.g. ``"12 from store"``) is shown after."""
         before, self.done = self.done, self.done + n
         if not self.verbose:
             return
-        interactive = getattr(self.stream, "isatty", lambda: False)()
+        if self._bar is not None:
+            if note:
+                self._bar.set_postfix_str(note, refresh=False)
+            self._bar.update(n)
+            return
         tenth = max(1, self.total // 10)
-        if not interactive and self.done < self.total and before // tenth == self.done // tenth:
+        if self.done < self.total and before // tenth == self.done // tenth:
             return
         elapsed = time.perf_counter() - self.start
         rate = self.done / elapsed if elapsed > 0 else float("inf")
-        eta = (self.total - self.done) / rate if rate > 0 else float("inf")
-        line = f"{self.label}: {self.done}/{self.total} ({rate:.2f}/s, {eta:.0f}s left)"
-        if note:
-            line += f", {note}"
-        if interactive:
-            end = "\n" if self.done >= self.total else ""
-            self.stream.write(f"\r{line}{end}")
-        else:
-            self.stream.write(f"{line}\n")
-        self.stream.flush()
+        left = (self.total - self.done) / rate if rate > 0 else float("inf")
+        logger.info("%s: %d/%d %ss (%.2f/s, %.0f s left)%s", self.label, self.done, self.total,
+                    self.unit, rate, left, f", {note}" if note else "")
+
+    def close(self):
+        """End the bar (if any); the object records no more progress after."""
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()

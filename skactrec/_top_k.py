@@ -73,7 +73,11 @@ def predict_top_k(estimator, X, *, k=3):
             f"k={k} is larger than the number of classes of the estimator ({n_classes})."
         )
 
-    proba = np.asarray(estimator.predict_proba(X))
+    return top_k_of_proba(classes, np.asarray(estimator.predict_proba(X)), k)
+
+
+def top_k_of_proba(classes, proba, k):
+    """The ``k`` best of ``classes`` per row of ``proba``, with their probabilities."""
     # A stable sort of the negated probabilities: ties keep the order of classes_.
     order = np.argsort(-proba, axis=1, kind="stable")[:, :k]
     return classes[order], np.take_along_axis(proba, order, axis=1)

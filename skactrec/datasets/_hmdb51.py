@@ -199,12 +199,12 @@ def load_hmdb51(data_home=None, *, subset="all", split=1, return_X_y=False):
 
     Videos are not decoded: the loader returns their paths.
 
-    =================   =========================
-    Classes                                    51
-    Samples total                            6766
-    Train/test, each split              3570/1530
-    Unused, each split                       1666
-    =================   =========================
+    ========================   ============
+    Classes                              51
+    Samples total                      6766
+    Train/test, each split        3570/1530
+    Unused, each split                 1666
+    ========================   ============
 
     Parameters
     ----------
@@ -224,6 +224,8 @@ def load_hmdb51(data_home=None, *, subset="all", split=1, return_X_y=False):
     Returns
     -------
     data : :class:`~sklearn.utils.Bunch`
+        Dictionary-like object with the following attributes.
+
         filenames : ndarray of str
             Absolute paths of the clips, sorted.
         target : ndarray of int
@@ -240,9 +242,12 @@ def load_hmdb51(data_home=None, *, subset="all", split=1, return_X_y=False):
             With ``subset="all"``, the three official splits as indices into ``filenames``
             (unused clips of a split are in neither side); ``None`` for one side of a split.
         subset : str
+            The ``subset`` asked for.
         split : int
+            The ``split`` asked for.
         DESCR : str
             A description of the dataset.
+
     (filenames, target) : tuple
         With ``return_X_y=True``.
 

@@ -210,14 +210,14 @@ def load_ucf101(data_home=None, *, subset="all", split=1, return_X_y=False):
     Videos are not decoded: the loader returns their paths, to be passed to
     :class:`~skactrec.VGG16FrameFeaturizer` or any video reader.
 
-    =================   =========================
-    Classes                                   101
-    Samples total                           13320
-    Split 1 train/test                  9537/3783
-    Split 2 train/test                  9586/3734
-    Split 3 train/test                  9624/3696
-    Groups (gGG)                               25
-    =================   =========================
+    ========================   ============
+    Classes                             101
+    Samples total                     13320
+    Split 1 train/test            9537/3783
+    Split 2 train/test            9586/3734
+    Split 3 train/test            9624/3696
+    Groups (gGG)                         25
+    ========================   ============
 
     Parameters
     ----------
@@ -237,6 +237,8 @@ def load_ucf101(data_home=None, *, subset="all", split=1, return_X_y=False):
     Returns
     -------
     data : :class:`~sklearn.utils.Bunch`
+        Dictionary-like object with the following attributes.
+
         filenames : ndarray of str
             Absolute paths of the clips, sorted.
         target : ndarray of int
@@ -250,9 +252,12 @@ def load_ucf101(data_home=None, *, subset="all", split=1, return_X_y=False):
             With ``subset="all"``, the three official splits as indices into ``filenames``
             (the benchmark's figure is their mean accuracy); ``None`` for one side of a split.
         subset : str
+            The ``subset`` asked for.
         split : int
+            The ``split`` asked for.
         DESCR : str
             A description of the dataset.
+
     (filenames, target) : tuple
         With ``return_X_y=True``.
 

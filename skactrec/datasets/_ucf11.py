@@ -120,11 +120,11 @@ def load_ucf11(data_home=None, *, subset="all", return_X_y=False):
 
     Videos are not decoded: the loader returns their paths.
 
-    =================   =====================
-    Classes                                11
-    Samples total                        1600
-    Groups (folds)                         25
-    =================   =====================
+    ========================   ============
+    Classes                              11
+    Samples total                      1600
+    Groups (folds)                       25
+    ========================   ============
 
     Parameters
     ----------
@@ -141,6 +141,8 @@ def load_ucf11(data_home=None, *, subset="all", return_X_y=False):
     Returns
     -------
     data : :class:`~sklearn.utils.Bunch`
+        Dictionary-like object with the following attributes.
+
         filenames : ndarray of str
             Absolute paths of the clips, sorted.
         target : ndarray of int
@@ -154,8 +156,10 @@ def load_ucf11(data_home=None, *, subset="all", return_X_y=False):
             The paper's protocol: 25 folds, each holding out one group; pass
             ``groups=data.groups`` to its ``split`` (or to ``cross_validate``).
         subset : str
+            The ``subset`` asked for.
         DESCR : str
             A description of the dataset.
+
     (filenames, target) : tuple
         With ``return_X_y=True``.
 
