@@ -2,6 +2,7 @@
 
 import argparse
 import logging
+import os
 import sys
 
 from . import __version__
@@ -14,8 +15,8 @@ def _build_parser():
         "after Orozco et al.",
         epilog="Environment: SKACTREC_DATA is the data home of the datasets (default "
         "~/skactrec_data); KERAS_HOME holds Keras's cache, where weights='imagenet' looks for "
-        "VGG16's weights (default ~/.keras). Run 'skactrec COMMAND --help' for a command's "
-        "options. Exit status: 0 on success, 1 on an error (one line on stderr), 2 on a usage "
+        "VGG16's weights (default ~/.keras). Run 'skactrec COMMAND --help' for a "
+        "command's options. Exit status: 0 on success, 1 on an error (one line on stderr), 2 on a usage "
         "error.",
     )
     parser.add_argument("--version", action="version", version=f"skactrec {__version__}")
@@ -24,7 +25,8 @@ def _build_parser():
                         "log debugging messages")
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="no progress bars and no messages: only the results and errors")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands",
+                                     help="'skactrec COMMAND --help' gives its options")
     commands.required = True
 
     demo = commands.add_parser(
@@ -58,7 +60,11 @@ def _build_parser():
         "LSTM units over its official protocol, and write the accuracy table (as the paper's "
         "tables 1-3), the unit sweep, a confusion matrix and a top-3 figure.",
     )
-    rep.add_argument("dataset", choices=["kth", "ucf11", "hmdb51", "ucf101"])
+    rep.add_argument("dataset", choices=["kth", "ucf11", "hmdb51", "ucf101"],
+                     metavar="{kth,ucf11,hmdb51,ucf101}",
+                     help="the benchmark and its protocol: kth (its one official split), "
+                     "ucf11 (leave-one-group-out, 25 folds), hmdb51 or ucf101 (3 official "
+                     "splits)")
     rep.add_argument("--data-home", metavar="DIR", default=None,
                      help="where the datasets lie (default: the skactrec data home)")
     rep.add_argument("--output", metavar="DIR", default=None,
@@ -145,20 +151,32 @@ def _predict(args):
     return 0
 
 
+class _StderrHandler(logging.Handler):
+    """Writes to the current ``sys.stderr`` (looked up at each message, so a replaced stream,
+    as under pytest or in a notebook, is followed)."""
+
+    def emit(self, record):
+        try:
+            sys.stderr.write(self.format(record) + "\n")
+        except Exception:  # logging's convention: a handler never raises
+            self.handleError(record)
+
+
 def _log_to_stderr(level):
     """Show the library's log messages (``skactrec`` logger) on stderr, once per process."""
     logger = logging.getLogger("skactrec")
     logger.setLevel(level)
-    if not any(getattr(h, "_skactrec_cli", False) for h in logger.handlers):
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        handler._skactrec_cli = True
-        logger.addHandler(handler)
+    if not any(isinstance(handler, _StderrHandler) for handler in logger.handlers):
+        logger.addHandler(_StderrHandler())
 
 
 def main(argv=None):
     """Run the ``skactrec`` command line with ``argv`` (default: ``sys.argv[1:]``)."""
     args = _build_parser().parse_args(argv)
+    if not args.debug:
+        # TensorFlow's C++ start-up lines (oneDNN, CUDA probing) are noise in a command's
+        # output; a value the user set is kept. TensorFlow is not imported yet.
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     _log_to_stderr(logging.DEBUG if args.debug else logging.WARNING if args.quiet
                    else logging.INFO)
     try:

@@ -100,3 +100,38 @@ def test_predict_errors_are_one_line_unless_debug(saved_model, tmp_path, capsys)
     assert err.count("\n") == 1 and "bad.mp4" in err
     with pytest.raises(FileNotFoundError):
         main(["--debug", "predict", "v.mp4", "--model", str(tmp_path / "missing.joblib")])
+
+
+def test_every_option_is_documented_with_its_default():
+    import argparse
+
+    from skactrec._cli import _build_parser
+
+    parser = _build_parser()
+    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(subparsers.choices) == {"demo", "reproduce", "predict"}
+    for name, sub in [("skactrec", parser), *subparsers.choices.items()]:
+        assert sub.description or sub is parser, f"{name} has no description"
+        for action in sub._actions:
+            if isinstance(action, argparse._HelpAction | argparse._VersionAction):
+                continue
+            label = f"{name} {'/'.join(action.option_strings) or action.dest}"
+            assert action.help, f"{label} has no help"
+            shows_default = action.default not in (None, False) and action.option_strings
+            if shows_default and not isinstance(action, argparse._StoreTrueAction):
+                assert "default" in action.help, f"{label}'s help does not give its default"
+
+
+def test_quiet_and_debug_set_the_log_level():
+    import logging
+
+    logger = logging.getLogger("skactrec")
+    with pytest.raises(SystemExit):
+        main(["-q", "predict", "--help"])
+    command = ["predict", "missing.mp4", "--model", "missing.joblib"]
+    for argv, level in ((["-q"], logging.WARNING), ([], logging.INFO)):
+        assert main([*argv, *command]) == 1
+        assert logger.level == level, argv
+    with pytest.raises(FileNotFoundError):
+        main(["--debug", *command])
+    assert logger.level == logging.DEBUG

@@ -181,6 +181,19 @@ def test_cli_prints_the_table(run, kth_home, tmp_path, capsys):
     assert "| Approach | Acc (%) |" in captured.out and "(Baccouche et al., 2011)" in captured.out
     assert "CNN-LSTM (skactrec, n_u=" in captured.out
     assert (output / "summary.json").stat().st_size > 0
+    # The library's messages (logging) reach stderr, the results stdout.
+    assert "reproduce kth: 599 videos, 6 classes, 1 fold;" in captured.err
+    assert "reproduce kth: best:" in captured.err and "Approach" not in captured.err
+
+
+def test_cli_quiet_prints_only_the_results(run, kth_home, tmp_path, capsys):
+    output = tmp_path / "quiet"
+    shutil.copytree(run.output_dir / "features", output / "features")
+    code = main(["--quiet", "reproduce", "kth", "--data-home", str(kth_home), "--output",
+                 str(output), *CLI_TINY])
+    captured = capsys.readouterr()
+    assert code == 0 and "| Approach | Acc (%) |" in captured.out
+    assert captured.err == ""
 
 
 def test_cli_missing_dataset_is_a_clear_error(tmp_path, capsys):
