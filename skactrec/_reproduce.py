@@ -342,21 +342,19 @@ def _figure(**kwargs):
 
 
 def _plot_sweep(path, units, mean, std, paper):
-    from ._plotting import plot_unit_sweep
+    from ._plotting import _format_unit_axes, plot_unit_sweep
 
-    fig = _figure(figsize=(6, 4))
+    fig = _figure(figsize=(6.4, 4.2), layout="constrained")
     ax = fig.add_subplot()
+    ax.set_title(f"{paper['name']}: accuracy against the number of LSTM units")
     plot_unit_sweep({"param_n_units": units, "mean_test_score": mean, "std_test_score": std},
                     ax=ax, label="skactrec")
-    title = f"{paper['name']}: accuracy against LSTM units"
     if paper["accuracy"] is not None:
-        ax.plot([paper["units"]], [paper["accuracy"] / 100], marker="*", markersize=12,
+        ax.plot([paper["units"]], [paper["accuracy"] / 100], marker="*", markersize=13,
                 linestyle="none", color="tab:red",
                 label=f"paper: {paper['accuracy']:.2f}% at {paper['units']} units")
-        ax.legend()
-        title += f"\n(paper's best: {paper['accuracy']:.2f}% at {paper['units']} units)"
-    ax.set_title(title, fontsize=10)
-    fig.tight_layout()
+        _format_unit_axes(ax, extra_units=[paper["units"]])
+        ax.legend(fontsize=9)
     fig.savefig(path, dpi=100)
 
 
@@ -364,19 +362,27 @@ def _plot_confusion(path, confusion, labels, name):
     from sklearn.metrics import ConfusionMatrixDisplay
 
     n = len(labels)
-    size = min(max(5, 0.35 * n + 3), 24)
-    fig = _figure(figsize=(size, size))
+    with_values = n <= 20
+    size = min(max(5.5, 0.22 * n + 3), 20)
+    fig = _figure(figsize=(size + (0 if with_values else 1), size), layout="constrained")
     ax = fig.add_subplot()
     ConfusionMatrixDisplay(confusion, display_labels=labels).plot(
-        ax=ax, xticks_rotation="vertical", include_values=n <= 20, colorbar=False)
-    ax.set_title(f"{name}: confusion matrix summed over folds")
-    fig.tight_layout()
+        ax=ax, xticks_rotation="vertical", include_values=with_values, colorbar=False,
+        cmap="Blues")
+    if not with_values:  # too many cells to print their counts: a colour scale reads them
+        fig.colorbar(ax.images[0], ax=ax, shrink=0.6, label="test videos")
+    total = int(np.sum(confusion))
+    ax.set_title(f"{name}: confusion matrix of the best unit count\n"
+                 f"{total} test predictions, all folds together")
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class")
     fig.savefig(path, dpi=100)
 
 
 def _plot_top(path, videos, labels, scores, true_labels):
-    from ._plotting import plot_top_k
+    from ._plotting import _draw_top_k
 
-    fig = _figure(figsize=(3.2 * len(videos), 3.4))
-    plot_top_k(list(videos), labels, scores, true_labels=list(true_labels), fig=fig)
+    fig = _draw_top_k(list(videos), labels, scores, true_labels=list(true_labels),
+                      n_frames_shown=4, title=f"Top-{np.shape(labels)[1]} classes of test videos",
+                      fig=None, new_figure=_figure)
     fig.savefig(path, dpi=100)
