@@ -11,8 +11,9 @@ layout and file names (``KTH/<action>/personNN_<action>_dN_uncomp.avi``) from sy
 clips, one distinct clip per file: each action is a direction of motion, each person an
 "actor" with their own shape, colours and texture. The settings are the demo's small ones
 (8 frames of 32x32, ``block4_pool``, random VGG16 weights), under which the features still
-carry the class, so the sweep shows learning. It takes a few minutes on two CPU cores;
-with the real KTH and the paper's settings, only ``data_home`` changes::
+carry the class, so the sweep shows learning. It takes a few minutes on two CPU cores.
+With the real KTH, the command line's defaults are the paper's settings (see also
+``reproduce_kth.py``)::
 
     skactrec reproduce kth --data-home ~/skactrec_data --output results/kth
 
@@ -38,7 +39,7 @@ def make_kth_stand_in(home, *, n_frames=8, frame_size=32, random_state=0):
         Path(home) / "clips", n_classes=len(ACTIONS), n_groups=25, n_videos_per_group=4,
         n_frames=n_frames, frame_size=frame_size, random_state=random_state)
     seen = {}
-    for source, action, person in zip(clips.filenames, clips.target, clips.groups):
+    for source, action, person in zip(clips.filenames, clips.target, clips.groups, strict=True):
         scenario = seen[action, person] = seen.get((action, person), 0) + 1
         name = f"person{person:02d}_{ACTIONS[action]}_d{scenario}_uncomp.avi"
         if name == "person13_handclapping_d3_uncomp.avi":  # missing from the real KTH too
