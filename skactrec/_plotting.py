@@ -163,7 +163,8 @@ def _frame_strip(frames):
 
 def _percent(score):
     """A score as a whole percentage; "<1%" rather than "0%" for a small positive one."""
-    return "<1%" if 0 < score < 0.005 else f"{score:.0%}"
+    text = f"{score:.0%}"
+    return "<1%" if score > 0 and text == "0%" else text
 
 
 def plot_top_k(videos, labels, scores, *, true_labels=None, n_frames_shown=4, title=None,

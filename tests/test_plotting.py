@@ -128,8 +128,10 @@ def test_top_k_strip_shows_frames_classes_and_scores(synthetic_videos):
 
 def test_top_k_small_scores_are_not_shown_as_zero():
     video = np.zeros((4, 32, 32, 3), np.uint8)
-    fig = plot_top_k([video], [["a", "b", "c"]], [[0.994, 0.004, 0.0]])
+    fig = plot_top_k([video, video], [["a", "b", "c"], ["b", "a", "c"]],
+                     [[0.994, 0.004, 0.0], [0.99, 0.005, 0.005]])
     assert [t.get_text() for t in fig.axes[1].texts] == ["99%", "<1%", "0%"]
+    assert [t.get_text() for t in fig.axes[3].texts] == ["99%", "<1%", "<1%"]  # 0.5% too
 
 
 @pytest.mark.parametrize("height, width", [(32, 32), (120, 160), (240, 320)])
