@@ -419,6 +419,7 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
             output_activation=self.output_activation,
             optimizer=self.optimizer,
             learning_rate=self.learning_rate,
+            seed=seed,
         )
         # random_state is NOT given to scikeras: its seeding sets TF_DETERMINISTIC_OPS, which
         # TensorFlow caches for the whole process, so op determinism stays on after the

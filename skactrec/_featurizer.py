@@ -8,7 +8,8 @@ import threading
 from numbers import Integral
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from joblib import Parallel, delayed, effective_n_jobs
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context, clone
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
@@ -154,8 +155,17 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
         disk space is freed when the array is deleted. A dataset's features then need
         not fit in memory; :class:`LSTMVideoClassifier` trains from such an array batch
         by batch.
+    n_jobs : int, default=None
+        Videos featurized in parallel by joblib, each worker process with its own VGG16
+        (built once per process). None means 1 unless inside a
+        :func:`joblib.parallel_config` context; -1 means every worker. Under
+        ``joblib.parallel_config(backend="dask")`` the videos go to the workers of a Dask
+        cluster (see the user guide's "Running on a cluster"); with ``memory`` the store
+        must then be a folder that every worker sees. The output is the same as with one
+        job, in the same order.
     verbose : int, default=0
-        ``>= 1`` shows progress on stderr. Diagnostics go to ``logging``.
+        ``>= 1`` shows a progress bar on a terminal (stderr), and logs the progress at
+        INFO level on the ``skactrec`` logger elsewhere. Diagnostics go to ``logging``.
 
     Attributes
     ----------
@@ -213,6 +223,7 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
         "dtype": [StrOptions({"float32", "float16"})],
         "memory": [str, os.PathLike, HasMethods(["cache"]), None],
         "memmap": ["boolean"],
+        "n_jobs": [Integral, None],
         "verbose": ["verbose"],
     }
 
@@ -230,6 +241,7 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
         dtype="float32",
         memory=None,
         memmap=False,
+        n_jobs=None,
         verbose=0,
     ):
         self.n_frames = n_frames
@@ -243,6 +255,7 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
         self.dtype = dtype
         self.memory = memory
         self.memmap = memmap
+        self.n_jobs = n_jobs
         self.verbose = verbose
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -296,33 +309,63 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
         store = self._store()
         shape = (len(videos), self.n_frames, self.n_features_out_)
         out = _FileOutput(shape, self.dtype, store) if self.memmap else np.empty(shape, self.dtype)
-        errors, n_stored, extractor, written = [], 0, None, set()
         with Progress(len(videos), "VGG16 features", self.verbose) as progress:
-            for i, (entry, features, frames, error) in enumerate(self._read_ahead(videos, store)):
-                if error is not None:
-                    errors.append((i, error))
-                    progress.update(note="unreadable")
-                    continue
-                if features is None and entry in written:
-                    # A copy of a video stored since the read-ahead thread looked it up.
-                    features = store.read(entry)
-                if features is not None:
-                    n_stored += 1
-                else:
-                    if extractor is None:  # built (once per process) only if a video needs it
-                        extractor = get_extractor(
-                            self.layer, self.frame_size_, self.weights, self.pooling,
-                            self.compute_dtype,
-                        )
-                    features = extractor(frames, batch_size=self.batch_size).astype(self.dtype)
-                    if entry is not None:
-                        store.write(entry, features)
-                        written.add(entry)
-                out[i] = features
-                progress.update(note=f"{n_stored} from store" if store is not None else "")
+            if effective_n_jobs(self.n_jobs) == 1:
+                errors = self._featurize(videos, store, out, progress)
+            else:
+                errors = self._featurize_in_parallel(videos, out, progress)
         if errors:
             raise BatchVideoReadError(errors, len(videos))
         return out.result() if self.memmap else out
+
+    def _featurize(self, videos, store, out, progress):
+        """Features of ``videos`` into ``out`` in this process; ``(index, error)`` of the
+        unreadable ones."""
+        errors, n_stored, extractor, written = [], 0, None, set()
+        for i, (entry, features, frames, error) in enumerate(self._read_ahead(videos, store)):
+            if error is not None:
+                errors.append((i, error))
+                progress.update(note="unreadable")
+                continue
+            if features is None and entry in written:
+                # A copy of a video stored since the read-ahead thread looked it up.
+                features = store.read(entry)
+            if features is not None:
+                n_stored += 1
+            else:
+                if extractor is None:  # built (once per process) only if a video needs it
+                    extractor = get_extractor(
+                        self.layer, self.frame_size_, self.weights, self.pooling,
+                        self.compute_dtype,
+                    )
+                features = extractor(frames, batch_size=self.batch_size).astype(self.dtype)
+                if entry is not None:
+                    store.write(entry, features)
+                    written.add(entry)
+            out[i] = features
+            progress.update(note=f"{n_stored} from store" if store is not None else "")
+        return errors
+
+    def _featurize_in_parallel(self, videos, out, progress):
+        """``_featurize`` of consecutive chunks of ``videos`` by joblib's workers (local
+        processes, or a Dask cluster's), gathered into ``out`` in order."""
+        n_workers = effective_n_jobs(self.n_jobs)
+        # A few chunks per worker: even load, and each worker's read-ahead thread still
+        # decodes its next video while VGG16 runs.
+        n_chunks = min(len(videos), _CHUNKS_PER_WORKER * n_workers)
+        bounds = np.linspace(0, len(videos), n_chunks + 1).astype(int)
+        chunks = list(zip(bounds[:-1], bounds[1:], strict=True))
+        worker = clone(self).set_params(n_jobs=1, memmap=False, verbose=0)
+        worker.frame_size_, worker.n_features_out_ = self.frame_size_, self.n_features_out_
+        results = Parallel(n_jobs=self.n_jobs, return_as="generator")(
+            delayed(_featurize_chunk)(worker, videos[start:stop]) for start, stop in chunks
+        )
+        errors = []
+        for (start, stop), (features, chunk_errors) in zip(chunks, results, strict=True):
+            out[start:stop] = features
+            errors.extend((start + i, error) for i, error in chunk_errors)
+            progress.update(stop - start, note=f"{len(errors)} unreadable" if errors else "")
+        return errors
 
     def _check_unchanged_since_fit(self):
         """Refuse to transform with a geometry other than the fitted one (set_params after
@@ -419,6 +462,16 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
 
 
 _READ_AHEAD = 2  # videos read ahead of VGG16: enough to hide decoding, little memory
+_CHUNKS_PER_WORKER = 4
+
+
+def _featurize_chunk(featurizer, videos):
+    """In a joblib worker: ``(features, errors)`` of ``videos`` (unreadable ones left 0)."""
+    out = np.zeros((len(videos), featurizer.n_frames, featurizer.n_features_out_),
+                   featurizer.dtype)
+    with Progress(len(videos), "VGG16 features", verbose=0) as progress:
+        errors = featurizer._featurize(videos, featurizer._store(), out, progress)
+    return out, errors
 
 
 class _Failure:
@@ -445,8 +498,10 @@ class _FileOutput:
         self.video_bytes = int(np.prod(shape[1:])) * self.dtype.itemsize
         self.file.truncate(shape[0] * self.video_bytes)  # sparse until written
 
-    def __setitem__(self, i, features):
-        self.file.seek(i * self.video_bytes)
+    def __setitem__(self, index, features):
+        """Write one video (``index`` an int) or consecutive videos (a slice ``start:stop``)."""
+        start = index.start if isinstance(index, slice) else index
+        self.file.seek(start * self.video_bytes)
         self.file.write(np.ascontiguousarray(features, dtype=self.dtype).data)
 
     def result(self):

@@ -29,6 +29,7 @@ def build_lstm_model(
     output_activation="softmax",
     optimizer="rmsprop",
     learning_rate=0.001,
+    seed=None,
 ):
     """Build and compile the paper's CNN-LSTM head as a Keras model.
 
@@ -49,6 +50,10 @@ def build_lstm_model(
         One of the keys of ``OPTIMIZERS``.
     learning_rate : float, default=0.001
         Learning rate given to the optimizer.
+    seed : int, default=None
+        Seed of the initial weights and of the dropout masks, given to each initializer
+        and layer, so they never depend on a global random state that another thread of
+        the process may draw from (a Dask worker's threads do). None: Keras's defaults.
 
     Returns
     -------
@@ -59,11 +64,22 @@ def build_lstm_model(
     """
     import keras
 
+    # Keras's default initializers of these layers, seeded one by one.
+    seeds = [None] * 4 if seed is None else [seed + i for i in range(4)]
+    initializers = keras.initializers
     model = keras.Sequential(
         [
             keras.Input(shape=(None, n_features)),
-            keras.layers.LSTM(n_units, dropout=dropout, name="lstm"),
-            keras.layers.Dense(n_classes, activation=output_activation, name="output"),
+            keras.layers.LSTM(
+                n_units, dropout=dropout, name="lstm",
+                kernel_initializer=initializers.GlorotUniform(seed=seeds[0]),
+                recurrent_initializer=initializers.Orthogonal(seed=seeds[1]),
+                seed=seeds[2],
+            ),
+            keras.layers.Dense(
+                n_classes, activation=output_activation, name="output",
+                kernel_initializer=initializers.GlorotUniform(seed=seeds[3]),
+            ),
         ],
         name="cnn_lstm",
     )

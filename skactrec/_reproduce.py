@@ -2,13 +2,15 @@
 
 import csv
 import json
+import logging
 import os
-import sys
 import time
 from numbers import Integral
 from pathlib import Path
 
 import numpy as np
+
+logger = logging.getLogger("skactrec")
 
 # Our grid, not the paper's: it holds every unit count the paper reports as a best
 # (320, 360, 400) and spreads the rest over the range of its figures 4-6.
@@ -100,8 +102,9 @@ def reproduce(
 
     The dataset is loaded with its official protocol (``bunch.cv``), every video is
     featurized once by VGG16 into a feature store, the number of LSTM units is swept with
-    :class:`~sklearn.model_selection.GridSearchCV` over the protocol's folds, and the best
-    unit count is fitted again per fold for a confusion matrix and a top-3 figure.
+    one fit per unit count and fold (what :class:`~sklearn.model_selection.GridSearchCV`
+    would run, with a progress bar), and the best unit count's test predictions give a
+    confusion matrix and a top-3 figure.
 
     Parameters
     ----------
@@ -134,7 +137,8 @@ def reproduce(
     random_state : int, default=0
         Seed of the LSTMs.
     verbose : int, default=1
-        ``>= 1`` reports the steps and the featurizer's progress on stderr.
+        ``>= 1`` shows progress bars (featurization, then the fits) on a terminal and logs
+        the steps at INFO level on the ``skactrec`` logger.
 
     Returns
     -------
@@ -186,7 +190,7 @@ def reproduce(
 
     def say(message):
         if verbose:
-            print(f"[reproduce {dataset}] {message}", file=sys.stderr, flush=True)
+            logger.info("reproduce %s: %s", dataset, message)
 
     bunch = _loader(dataset)(data_home, subset="all")
     filenames = np.asarray(bunch.filenames)
@@ -194,15 +198,17 @@ def reproduce(
     splits = [(np.asarray(tr), np.asarray(te)) for tr, te in bunch.cv.split(filenames, y,
                                                                            bunch.groups)]
     output_dir.mkdir(parents=True, exist_ok=True)
-    say(f"{len(filenames)} videos, {len(bunch.target_names)} classes, {len(splits)} folds; "
+    folds_text = f"{len(splits)} fold" + ("s" if len(splits) != 1 else "")
+    say(f"{len(filenames)} videos, {len(bunch.target_names)} classes, {folds_text}; "
         f"features in {memory}")
 
+    from joblib import Parallel, delayed
     from sklearn.base import clone
-    from sklearn.model_selection import GridSearchCV
     from sklearn.pipeline import make_pipeline
 
     from ._classifier import LSTMVideoClassifier
     from ._featurizer import VGG16FrameFeaturizer
+    from ._progress import Progress
 
     # Every video through VGG16 once, into the store; the folds then read it from there.
     featurizer = VGG16FrameFeaturizer(n_frames=n_frames, frame_size=frame_size, layer=layer,
@@ -214,36 +220,47 @@ def reproduce(
         LSTMVideoClassifier(epochs=epochs, batch_size=batch_size,
                             learning_rate=learning_rate, random_state=random_state),
     )
-    say(f"sweeping LSTM units {units} over {len(splits)} folds")
-    search = GridSearchCV(pipeline, {"lstmvideoclassifier__n_units": units}, cv=bunch.cv,
-                          n_jobs=n_jobs, refit=False)
-    search.fit(filenames, y, groups=bunch.groups)
-    results = search.cv_results_
-    order = np.argsort(np.asarray(results["param_lstmvideoclassifier__n_units"], dtype=int))
-    mean = np.asarray(results["mean_test_score"], dtype=float)[order]
-    std = np.asarray(results["std_test_score"], dtype=float)[order]
-    folds = np.array([results[f"split{i}_test_score"] for i in range(len(splits))],
-                     dtype=float).T[order]
+    # The sweep: one fit per (unit count, fold), as GridSearchCV would run it, keeping each
+    # fit's test probabilities: the best unit count's give the confusion matrix and the
+    # top-3 figure without fitting it again.
+    say(f"sweeping LSTM units {units} over {folds_text}")
+    tasks = [(n_units, train, test) for n_units in units for train, test in splits]
+    fits = Parallel(n_jobs=n_jobs, return_as="generator")(
+        delayed(_fit_and_predict)(
+            clone(pipeline).set_params(lstmvideoclassifier__n_units=n_units), filenames, y,
+            train, test)
+        for n_units, train, test in tasks
+    )
+    probabilities = []
+    with Progress(len(tasks), "LSTM fits (units x folds)", verbose, unit="fit") as progress:
+        for classes, proba in fits:
+            probabilities.append((classes, proba))
+            progress.update()
+    folds = np.array([np.mean(classes[np.argmax(proba, axis=1)] == y[test])
+                      for (classes, proba), (_, _, test)
+                      in zip(probabilities, tasks, strict=True)],
+                     dtype=float).reshape(len(units), len(splits))
+    mean, std = folds.mean(axis=1), folds.std(axis=1)
     best = int(np.argmax(mean))  # ties: the fewest units
     best_units = units[best]
+    say(f"best: {best_units} units ({mean[best]:.2%})")
 
-    say(f"best: {best_units} units ({mean[best]:.2%}); fitting it on each fold")
-    labels = np.asarray(bunch.target_names)
-    confusion = np.zeros((len(labels), len(labels)), dtype=int)
     from sklearn.metrics import confusion_matrix
 
-    model = None
-    for i, (train, test) in enumerate(splits):
-        model = clone(pipeline).set_params(lstmvideoclassifier__n_units=best_units)
-        model.fit(filenames[train], y[train])
-        confusion += confusion_matrix(y[test], model.predict(filenames[test]), labels=labels)
-        say(f"fold {i + 1}/{len(splits)} done")
+    labels = np.asarray(bunch.target_names)
+    confusion = np.zeros((len(labels), len(labels)), dtype=int)
+    best_fits = probabilities[best * len(splits):(best + 1) * len(splits)]
+    for (classes, proba), (_, test) in zip(best_fits, splits, strict=True):
+        confusion += confusion_matrix(y[test], classes[np.argmax(proba, axis=1)], labels=labels)
 
-    from ._top_k import predict_top_k
+    # The top-3 figure: test videos of the last fold, scored by that fold's best model.
+    from ._top_k import top_k_of_proba
 
+    classes, proba = best_fits[-1]
+    last_test = list(splits[-1][1])
     shown = _pick_videos(y, splits[-1][1], n_top)
-    k = min(3, len(model.classes_))
-    top_labels, top_scores = predict_top_k(model, filenames[shown], k=k)
+    rows = proba[[last_test.index(i) for i in shown]]
+    top_labels, top_scores = top_k_of_proba(classes, rows, min(3, len(classes)))
 
     paper = PAPER_RESULTS[dataset]
     paths = {name: output_dir / name for name in (
@@ -272,9 +289,9 @@ def reproduce(
         "best_units": best_units,
         "best_accuracy": float(mean[best]),
         "pooled_accuracy_best_units": pooled,
-        "accuracy_by_units": {str(u): float(m) for u, m in zip(units, mean)},
-        "std_by_units": {str(u): float(s) for u, s in zip(units, std)},
-        "fold_accuracy_by_units": {str(u): f.tolist() for u, f in zip(units, folds)},
+        "accuracy_by_units": {str(u): float(m) for u, m in zip(units, mean, strict=True)},
+        "std_by_units": {str(u): float(s) for u, s in zip(units, std, strict=True)},
+        "fold_accuracy_by_units": {str(u): f.tolist() for u, f in zip(units, folds, strict=True)},
         "paper": {"table": paper["table"], "accuracy_percent": paper["accuracy"],
                   "units": paper["units"], "comparison": dict(paper["rows"])},
         "seconds": time.perf_counter() - start,
@@ -293,6 +310,12 @@ def reproduce(
                     true_labels=y[shown]),
         paper=paper, settings=settings,
     )
+
+
+def _fit_and_predict(pipeline, filenames, y, train, test):
+    """Fit ``pipeline`` on ``train``; its classes and probabilities on ``test``."""
+    model = pipeline.fit(filenames[train], y[train])
+    return model.classes_, model.predict_proba(filenames[test])
 
 
 def _pick_videos(y, test, n):

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from sklearn.exceptions import NotFittedError
 
-from skactrec import VGG16FrameFeaturizer, VideoReadError, read_video
+from skactrec import BatchVideoReadError, VGG16FrameFeaturizer, VideoReadError, read_video
 from skactrec._vgg16 import get_extractor
 
 SMALL = dict(n_frames=4, frame_size=32, layer="block2_pool", weights=None)
@@ -171,14 +171,16 @@ def test_pickle_holds_no_model():
     np.testing.assert_array_equal(pickle.loads(blob).transform(_videos(1)), expected)
 
 
-def test_verbose(capsys):
+def test_verbose(capsys, caplog):
     # capsys, not capfd: TensorFlow's C++ start-up lines go to file descriptor 2 on its
     # first import, whatever the library does; the library's own output goes to sys.stderr.
     VGG16FrameFeaturizer(**SMALL).fit_transform(_videos(2))
     assert capsys.readouterr() == ("", "")
-    VGG16FrameFeaturizer(**SMALL, verbose=1).fit_transform(_videos(2))
-    err = capsys.readouterr().err
-    assert "2/2" in err
+    # stderr is not a terminal here: the progress is logged (a bar on a terminal:
+    # tests/test_progress.py).
+    with caplog.at_level("INFO", logger="skactrec"):
+        VGG16FrameFeaturizer(**SMALL, verbose=1).fit_transform(_videos(2))
+    assert any("2/2" in record.getMessage() for record in caplog.records)
 
 
 def test_sklearn_invariants_on_videos(tmp_path):
@@ -331,3 +333,18 @@ def test_mixed_precision_compute(tmp_path, compute_dtype):
     assert relative < 0.05, relative
     assert len(list(tmp_path.rglob("settings.json"))) == 2
     assert keras.config.dtype_policy().name == "float32"  # the global policy is restored
+
+
+def test_n_jobs_gives_the_serial_output_in_order(tmp_path):
+    """Two local worker processes (joblib's loky), each with its own VGG16: the same
+    features in the same order, into the same store, and bad videos named by their index
+    in the whole batch."""
+    videos = _videos(7)
+    expected = VGG16FrameFeaturizer(**SMALL).fit_transform(videos)
+    featurizer = VGG16FrameFeaturizer(**SMALL, n_jobs=2, memory=tmp_path, memmap=True)
+    np.testing.assert_array_equal(featurizer.fit_transform(videos), expected)
+    assert len(list(tmp_path.rglob("*.npy"))) == len(videos)
+    bad = [*videos[:5], str(tmp_path / "missing.mp4"), *videos[5:]]
+    with pytest.raises(BatchVideoReadError) as info:
+        VGG16FrameFeaturizer(**SMALL, n_jobs=2).fit_transform(bad)
+    assert [i for i, _ in info.value.errors] == [5] and "missing.mp4" in str(info.value)
