@@ -54,6 +54,7 @@ sphinx_gallery_conf = {
     "gallery_dirs": "auto_examples",
     # Only plot_*.py run during the build; examples that need a dataset or a GPU drop the prefix.
     "filename_pattern": r"/plot_",
+    "within_subsection_order": "gallery_order.ExampleOrder",
     # Each API page lists the gallery examples that use its name (the minigallery in the
     # templates of _templates/autosummary).
     "doc_module": ("skactrec",),

@@ -22,6 +22,8 @@ is built. Run it as::
 or ``skactrec reproduce hmdb51 --dtype float16 --data-home ~/skactrec_data``.
 """
 
+# sphinx_gallery_thumbnail_path = '_static/kth_stand_in_accuracy_by_units.png'
+
 # %%
 # The dataset
 # -----------

@@ -21,6 +21,8 @@ downloads on first use), so it is not run when the documentation is built. Run i
 or, from the command line, ``skactrec reproduce kth --data-home ~/skactrec_data``.
 """
 
+# sphinx_gallery_thumbnail_path = '_static/kth_stand_in_accuracy_by_units.png'
+
 # %%
 # The dataset
 # -----------

@@ -20,6 +20,8 @@ With the real KTH, the command line's defaults are the paper's settings (see als
 This example is not run when the documentation is built.
 """
 
+# sphinx_gallery_thumbnail_path = '_static/kth_stand_in_accuracy_by_units.png'
+
 # %%
 # Build the stand-in: 6 actions x 25 people x 4 scenarios, less the one video KTH lacks.
 import argparse

@@ -19,6 +19,8 @@ is built. Run it as::
     python reproduce_ucf11.py --data-home ~/skactrec_data --output results/ucf11
 """
 
+# sphinx_gallery_thumbnail_path = '_static/kth_stand_in_accuracy_by_units.png'
+
 # %%
 # The dataset
 # -----------

@@ -16,8 +16,8 @@ def _build_parser():
         epilog="Environment: SKACTREC_DATA is the data home of the datasets (default "
         "~/skactrec_data); KERAS_HOME holds Keras's cache, where weights='imagenet' looks for "
         "VGG16's weights (default ~/.keras). Run 'skactrec COMMAND --help' for a "
-        "command's options. Exit status: 0 on success, 1 on an error (one line on stderr), 2 on a usage "
-        "error.",
+        "command's options. Exit status: 0 on success, 1 on an error (one line on stderr), "
+        "2 on a usage error.",
     )
     parser.add_argument("--version", action="version", version=f"skactrec {__version__}")
     parser.add_argument("--debug", action="store_true",

@@ -133,8 +133,9 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
         ``"first"``: the first ``n_frames`` frames (the paper). ``"uniform"``: frames
         spread evenly over the whole video.
     batch_size : int, default=8
-        Frames per VGG16 forward pass. On a CPU, 8 is as fast as larger batches; on a
-        GPU, larger batches (32-128 frames) use it better.
+        Frames per VGG16 forward pass. Frames of one video are batched together, so a
+        value above ``n_frames`` acts as ``n_frames``. On a CPU, 8 is as fast as larger
+        batches; a GPU is used better by whole videos (``batch_size=n_frames``).
     compute_dtype : {"float32", "bfloat16", "float16"}, default="float32"
         Type VGG16 computes in. ``"bfloat16"`` and ``"float16"`` are Keras's mixed
         precision (float32 weights): about twice as fast on CPUs with AVX512-BF16 or AMX

@@ -77,7 +77,7 @@ def test_caller_arrays_are_never_modified():
     videos = [v.astype(np.float32) for v in _videos(2)] + _videos(1)
     originals = [v.copy() for v in videos]
     VGG16FrameFeaturizer(**SMALL).fit_transform(videos)
-    for video, original in zip(videos, originals):
+    for video, original in zip(videos, originals, strict=True):
         np.testing.assert_array_equal(video, original)
 
 
