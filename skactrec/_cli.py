@@ -1,11 +1,19 @@
 """The ``skactrec`` command line. Building the parser imports nothing heavy: ``--help`` is fast."""
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
 
 from . import __version__
+
+_SCHEDULER_HELP = (
+    "run the featurization and the fits on the Dask cluster whose scheduler is at ADDRESS "
+    "(e.g. tcp://10.0.0.5:8786), through joblib's Dask backend; needs pip install "
+    "'skactrec[dask]', and the data and --output must be paths every worker sees "
+    "(default: this machine only)"
+)
 
 
 def _build_parser():
@@ -47,8 +55,10 @@ def _build_parser():
                       help="training epochs per fit (default: 40)")
     demo.add_argument("--workdir", metavar="DIR", default=None,
                       help="keep the videos and the feature store here (default: a temp dir)")
-    demo.add_argument("--n-jobs", type=int, default=1,
-                      help="parallel jobs of the search (default: 1)")
+    demo.add_argument("--n-jobs", type=int, default=None,
+                      help="parallel jobs of the featurization and the search (default: 1; "
+                      "with --scheduler, every worker of the cluster)")
+    demo.add_argument("--scheduler", metavar="ADDRESS", default=None, help=_SCHEDULER_HELP)
     demo.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     demo.set_defaults(handler=_demo)
 
@@ -83,8 +93,10 @@ def _build_parser():
     rep.add_argument("--dtype", choices=["float32", "float16"], default="float32",
                      help="type of the stored features; float16 halves the disk (default: "
                           "float32)")
-    rep.add_argument("--n-jobs", type=int, default=1,
-                     help="parallel jobs of the sweep's fits (default: 1)")
+    rep.add_argument("--n-jobs", type=int, default=None,
+                     help="parallel jobs of the featurization and the sweep's fits (default: "
+                     "1; with --scheduler, every worker of the cluster)")
+    rep.add_argument("--scheduler", metavar="ADDRESS", default=None, help=_SCHEDULER_HELP)
     rep.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     rep.set_defaults(handler=_reproduce)
 
@@ -105,12 +117,40 @@ def _build_parser():
     return parser
 
 
+@contextlib.contextmanager
+def _on_cluster(address):
+    """joblib's Dask backend on the cluster at ``address`` (nothing if None)."""
+    if address is None:
+        yield
+        return
+    try:
+        from dask.distributed import Client
+    except ImportError as exc:
+        raise ValueError(f"--scheduler needs Dask: pip install 'skactrec[dask]' ({exc})") from exc
+    from joblib import parallel_config
+
+    logging.getLogger("skactrec").info("connecting to the Dask scheduler at %s", address)
+    with Client(address, timeout="30s") as client:
+        n_workers = len(client.scheduler_info()["workers"])
+        logging.getLogger("skactrec").info("%d workers on %s", n_workers, address)
+        with parallel_config(backend="dask"):
+            yield
+
+
+def _n_jobs(args):
+    if args.n_jobs is not None:
+        return args.n_jobs
+    return 1 if args.scheduler is None else -1
+
+
 def _demo(args):
     from ._demo import run_demo
 
     settings = {} if args.epochs is None else {"epochs": args.epochs}
-    run_demo(units=args.units, weights=args.weights, workdir=args.workdir, n_jobs=args.n_jobs,
-             random_state=args.seed, verbose=0 if args.quiet else 1, **settings)
+    with _on_cluster(args.scheduler):
+        run_demo(units=args.units, weights=args.weights, workdir=args.workdir,
+                 n_jobs=_n_jobs(args), random_state=args.seed,
+                 verbose=0 if args.quiet else 1, **settings)
     return 0
 
 
@@ -118,13 +158,14 @@ def _reproduce(args):
     from ._reproduce import DEFAULT_UNITS, reproduce
 
     weights = None if args.weights.lower() == "none" else args.weights
-    result = reproduce(
-        args.dataset, data_home=args.data_home, output_dir=args.output,
-        units=DEFAULT_UNITS if args.units is None else args.units, n_frames=args.n_frames,
-        frame_size=args.frame_size, layer=args.layer, weights=weights, dtype=args.dtype,
-        epochs=args.epochs, n_jobs=args.n_jobs, random_state=args.seed,
-        verbose=0 if args.quiet else 1,
-    )
+    with _on_cluster(args.scheduler):
+        result = reproduce(
+            args.dataset, data_home=args.data_home, output_dir=args.output,
+            units=DEFAULT_UNITS if args.units is None else args.units, n_frames=args.n_frames,
+            frame_size=args.frame_size, layer=args.layer, weights=weights, dtype=args.dtype,
+            epochs=args.epochs, n_jobs=_n_jobs(args), random_state=args.seed,
+            verbose=0 if args.quiet else 1,
+        )
     print(f"Results of skactrec reproduce {args.dataset} in {result.output_dir}:")
     for path in result.paths.values():
         print(f"  {path}")
@@ -151,6 +192,30 @@ def _predict(args):
     return 0
 
 
+_COMMANDS_USING_TENSORFLOW = ("demo", "reproduce", "predict")
+
+
+def _start_tensorflow_quietly():
+    """Import TensorFlow and let it probe its devices with file descriptor 2 closed.
+
+    Its C++ start-up lines (oneDNN, CUDA drivers, cuInit) are noise in a command's output,
+    and ``TF_CPP_MIN_LOG_LEVEL`` does not stop them: they are written before TensorFlow
+    sets up its logging. ``--debug`` shows them.
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    sys.stderr.flush()
+    saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        import tensorflow as tf
+
+        tf.config.list_physical_devices()
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
 class _StderrHandler(logging.Handler):
     """Writes to the current ``sys.stderr`` (looked up at each message, so a replaced stream,
     as under pytest or in a notebook, is followed)."""
@@ -173,10 +238,8 @@ def _log_to_stderr(level):
 def main(argv=None):
     """Run the ``skactrec`` command line with ``argv`` (default: ``sys.argv[1:]``)."""
     args = _build_parser().parse_args(argv)
-    if not args.debug:
-        # TensorFlow's C++ start-up lines (oneDNN, CUDA probing) are noise in a command's
-        # output; a value the user set is kept. TensorFlow is not imported yet.
-        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    if not args.debug and args.command in _COMMANDS_USING_TENSORFLOW:
+        _start_tensorflow_quietly()
     _log_to_stderr(logging.DEBUG if args.debug else logging.WARNING if args.quiet
                    else logging.INFO)
     try:

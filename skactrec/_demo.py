@@ -36,7 +36,8 @@ def run_demo(*, units=(4, 16), weights=None, workdir=None, n_jobs=1, random_stat
     workdir : str or os.PathLike, default=None
         Where the videos and the feature store go; a temporary directory if None.
     n_jobs : int, default=1
-        Parallel jobs of the search.
+        Parallel jobs of the featurization and of the search (joblib; on a Dask cluster
+        inside ``joblib.parallel_config(backend="dask")``).
     random_state : int, default=0
         Seed of the dataset and of the LSTM.
     verbose : int, default=1
@@ -114,7 +115,7 @@ def _run(cfg, units, weights, workdir, n_jobs, random_state, verbose, echo):
     )
     # Every video through VGG16 once, into the store, with a progress bar; the search's
     # folds and grid points then read the features from there.
-    clone(pipe[0]).set_params(verbose=verbose).fit_transform(filenames)
+    clone(pipe[0]).set_params(verbose=verbose, n_jobs=n_jobs).fit_transform(filenames)
     search = GridSearchCV(
         pipe,
         {"lstmvideoclassifier__n_units": list(units)},

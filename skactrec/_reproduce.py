@@ -131,7 +131,10 @@ def reproduce(
         The feature store, ``<output_dir>/features`` if None. Videos already there are read,
         not recomputed: an interrupted run resumes where it stopped.
     n_jobs : int, default=1
-        Parallel jobs of the search.
+        Parallel jobs (joblib) of the featurization and of the sweep's fits. Inside
+        ``joblib.parallel_config(backend="dask")`` both run on a Dask cluster's workers
+        (``skactrec reproduce --scheduler``); ``memory`` must then be a folder that every
+        worker sees.
     n_top : int, default=3
         Test videos (of different classes where possible) shown in ``top3.png``.
     random_state : int, default=0
@@ -213,10 +216,12 @@ def reproduce(
     # Every video through VGG16 once, into the store; the folds then read it from there.
     featurizer = VGG16FrameFeaturizer(n_frames=n_frames, frame_size=frame_size, layer=layer,
                                       weights=weights, pooling=pooling, dtype=dtype,
-                                      memory=memory, memmap=True, verbose=verbose)
+                                      memory=memory, memmap=True, n_jobs=n_jobs,
+                                      verbose=verbose)
     featurizer.fit_transform(list(filenames))  # a memory map, freed at once
     pipeline = make_pipeline(
-        clone(featurizer).set_params(verbose=0),
+        # Each fit reads its features from the store, in its own worker: no nested jobs.
+        clone(featurizer).set_params(verbose=0, n_jobs=None),
         LSTMVideoClassifier(epochs=epochs, batch_size=batch_size,
                             learning_rate=learning_rate, random_state=random_state),
     )

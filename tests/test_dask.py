@@ -112,3 +112,29 @@ def test_a_worker_killed_mid_run_loses_no_store_entry(client, tmp_path):
         stored = store.read(store.path(video))
         if stored is not None:
             np.testing.assert_array_equal(stored, expected[i])
+
+
+def _accuracy_lines(out):
+    return [line for line in out.splitlines() if line.strip().split("|")[0].strip().isdigit()]
+
+
+def test_cli_runs_on_the_scheduler(client, tmp_path, capsys):
+    from skactrec._cli import main
+
+    demo = ["demo", "--units", "2", "8", "--epochs", "5"]
+    assert main([*demo, "--workdir", str(tmp_path / "local")]) == 0
+    local = capsys.readouterr()
+    address = client.scheduler.address
+    assert main([*demo, "--workdir", str(tmp_path / "cluster"), "--scheduler", address]) == 0
+    remote = capsys.readouterr()
+    assert f"connecting to the Dask scheduler at {address}" in remote.err
+    assert "2 workers" in remote.err
+    assert _accuracy_lines(remote.out) == _accuracy_lines(local.out) and _accuracy_lines(local.out)
+
+
+def test_cli_unreachable_scheduler_is_one_clear_line(capsys):
+    from skactrec._cli import main
+
+    code = main(["demo", "--scheduler", "tcp://127.0.0.1:9", "--units", "2"])
+    err = capsys.readouterr().err
+    assert code == 1 and "tcp://127.0.0.1:9" in err and len(err.strip().splitlines()) <= 2
