@@ -186,6 +186,7 @@ def test_unexpected_files_warn_and_are_skipped(tmp_path):
     with pytest.warns(UserWarning, match="skipped 4 files that are not KTH videos") as record:
         kth = load_kth(tmp_path)
     assert len(record) == 1
+    assert record[0].filename == __file__  # points at the caller's line, not at the library
     for path in odd:
         assert str(path) in str(record[0].message)
     assert len(kth.filenames) == 599

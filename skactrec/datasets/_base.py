@@ -1,6 +1,7 @@
 """What every dataset loader shares: the data home, finding a dataset's folder, descriptions."""
 
 import os
+import sys
 import warnings
 from importlib import resources
 from pathlib import Path
@@ -107,11 +108,21 @@ def shorten_list(items, n_shown=5):
 def warn_skipped(dataset, kind, items):
     """One UserWarning naming what a loader skipped (nothing when ``items`` is empty).
 
-    It points at the code that called the loader's scanning function.
+    It points at the user's line that called the loader.
     """
     if items:
         warnings.warn(f"{dataset}: skipped {len(items)} {kind}: {shorten_list(items)}.",
-                      UserWarning, stacklevel=4)
+                      UserWarning, stacklevel=_stacklevel_outside_libraries())
+
+
+def _stacklevel_outside_libraries():
+    """The ``stacklevel`` for a ``warnings.warn`` in the caller that names the first frame
+    outside skactrec and scikit-learn (whose parameter validation wraps the loaders)."""
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_globals.get("__name__", "").partition(".")[0] in (
+            "skactrec", "sklearn"):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def check_listed_files(dataset, root, listed, present, lists, how_to_get):

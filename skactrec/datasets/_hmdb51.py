@@ -31,7 +31,8 @@ HOW_TO_GET = (
     "https://serre-lab.clps.brown.edu/resource/hmdb-a-large-human-motion-database/ and "
     "extract them into the data home: `unrar x test_train_splits.rar DATA_HOME/`, then "
     "`unrar x hmdb51_org.rar DATA_HOME/hmdb51_org/` and, inside DATA_HOME/hmdb51_org/, each "
-    "per-class archive (`for f in *.rar; do unrar x \"$f\"; done`; `7z x` works too), so that "
+    "per-class archive (`for f in *.rar; do unrar x \"$f\" && rm \"$f\"; done`; `7z x` works "
+    "too; the per-class .rar files are not needed once extracted), so that "
     f"DATA_HOME holds hmdb51_org/<class>/*.avi and {SPLITS_FOLDER}/ (inside hmdb51_org/ or "
     "beside it)."
 )
