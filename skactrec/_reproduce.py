@@ -9,6 +9,9 @@ from numbers import Integral
 from pathlib import Path
 
 import numpy as np
+from sklearn.base import clone
+
+from ._progress import Progress
 
 logger = logging.getLogger("skactrec")
 
@@ -206,22 +209,17 @@ def reproduce(
         f"features in {memory}")
 
     from joblib import Parallel, delayed
-    from sklearn.base import clone
     from sklearn.pipeline import make_pipeline
 
     from ._classifier import LSTMVideoClassifier
     from ._featurizer import VGG16FrameFeaturizer
-    from ._progress import Progress
 
-    # Every video through VGG16 once, into the store; the folds then read it from there.
     featurizer = VGG16FrameFeaturizer(n_frames=n_frames, frame_size=frame_size, layer=layer,
                                       weights=weights, pooling=pooling, dtype=dtype,
-                                      memory=memory, memmap=True, n_jobs=n_jobs,
-                                      verbose=verbose)
-    featurizer.fit_transform(list(filenames))  # a memory map, freed at once
+                                      memory=memory, memmap=True)
+    _fill_store(featurizer, filenames, n_jobs, verbose)
     pipeline = make_pipeline(
-        # Each fit reads its features from the store, in its own worker: no nested jobs.
-        clone(featurizer).set_params(verbose=0, n_jobs=None),
+        featurizer,  # each fit reads its features from the store
         LSTMVideoClassifier(epochs=epochs, batch_size=batch_size,
                             learning_rate=learning_rate, random_state=random_state),
     )
@@ -315,6 +313,35 @@ def reproduce(
                     true_labels=y[shown]),
         paper=paper, settings=settings,
     )
+
+
+def _fill_store(featurizer, filenames, n_jobs, verbose):
+    """Every video through VGG16 once, into ``featurizer``'s store, a chunk at a time.
+
+    The features themselves are not kept: one ``transform`` of the whole dataset would
+    write them all to a temporary file first (25 GB for HMDB-51). A video that cannot be
+    read does not stop the others; one error names every such video at the end.
+    """
+    from joblib import effective_n_jobs
+
+    from ._featurizer import BatchVideoReadError
+
+    chunk_size = max(_STORE_CHUNK, 8 * effective_n_jobs(n_jobs))
+    worker = clone(featurizer).set_params(memmap=False, n_jobs=n_jobs).fit(list(filenames))
+    errors = []
+    with Progress(len(filenames), "VGG16 features", verbose) as progress:
+        for start in range(0, len(filenames), chunk_size):
+            chunk = list(filenames[start:start + chunk_size])
+            try:
+                worker.transform(chunk)
+            except BatchVideoReadError as exc:
+                errors.extend((start + i, error) for i, error in exc.errors)
+            progress.update(len(chunk))
+    if errors:
+        raise BatchVideoReadError(errors, len(filenames))
+
+
+_STORE_CHUNK = 64  # videos per transform while filling the store: 256 MB at the paper's
 
 
 def _fit_and_predict(pipeline, filenames, y, train, test):

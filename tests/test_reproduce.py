@@ -209,3 +209,23 @@ def test_cli_missing_weights_is_a_clear_error(kth_home, tmp_path, capsys):
                  str(tmp_path / "out"), "--weights", str(tmp_path / "nope.h5")])
     assert code == 1
     assert "nope.h5" in capsys.readouterr().err
+
+
+def test_store_is_filled_chunk_by_chunk_and_bad_videos_named_by_their_index(
+        tmp_path, monkeypatch, synthetic_videos):
+    import numpy as np
+
+    from skactrec import BatchVideoReadError, VGG16FrameFeaturizer
+    from skactrec import _reproduce
+
+    monkeypatch.setattr(_reproduce, "_STORE_CHUNK", 2)  # 3 chunks of 2 (and 1) videos
+    good = list(synthetic_videos.filenames[:4])
+    bad = tmp_path / "broken.mp4"
+    bad.write_bytes(b"not a video")
+    videos = np.array([good[0], good[1], good[2], str(bad), good[3]])
+    featurizer = VGG16FrameFeaturizer(n_frames=2, frame_size=32, layer="block1_pool",
+                                      weights=None, memory=tmp_path / "store")
+    with pytest.raises(BatchVideoReadError) as info:
+        _reproduce._fill_store(featurizer, videos, n_jobs=1, verbose=0)
+    assert [i for i, _ in info.value.errors] == [3] and info.value.n_videos == 5
+    assert len(list((tmp_path / "store").rglob("*.npy"))) == 4  # every readable video
