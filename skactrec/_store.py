@@ -13,6 +13,8 @@ import json
 import logging
 import os
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -62,6 +64,33 @@ def _atomic_write(path, write):
         raise
 
 
+STALE_AFTER_SECONDS = 3600  # a write takes milliseconds: an older temporary file is orphaned
+_SWEPT = set()  # store folders already swept by this process
+_SWEPT_LOCK = threading.Lock()
+
+
+def _remove_stale_temporary_files(directory):
+    """Delete the temporary files that killed writers left in ``directory`` (once per
+    process): those older than ``STALE_AFTER_SECONDS``, so a write in progress in another
+    process is never touched."""
+    with _SWEPT_LOCK:
+        if directory in _SWEPT:
+            return
+        _SWEPT.add(directory)
+    cutoff = time.time() - STALE_AFTER_SECONDS
+    removed = 0
+    for path in directory.rglob(".tmp-*"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except OSError:  # removed meanwhile by another process
+            pass
+    if removed:
+        logger.info("Removed %d temporary files left by interrupted writes in %s", removed,
+                    directory)
+
+
 class FeatureStore:
     """Features of videos under one setting of the featurizer, stored as ``.npy`` files.
 
@@ -100,8 +129,10 @@ class FeatureStore:
         self.directory.mkdir(parents=True, exist_ok=True)
         description = self.directory / "settings.json"
         if not description.exists():
-            text = json.dumps({**self.settings, "shape": list(self.shape)}, indent=2, sort_keys=True)
+            text = json.dumps({**self.settings, "shape": list(self.shape)}, indent=2,
+                              sort_keys=True)
             _atomic_write(description, lambda f: f.write(text.encode()))
+        _remove_stale_temporary_files(self.directory)
 
     def path(self, video):
         """Where the features of ``video`` are (or would be) stored."""

@@ -100,3 +100,26 @@ def test_failed_write_leaves_nothing(store):
         _store.np.save = original
     assert store.get(video) is None
     assert not list(store.directory.rglob(".tmp-*"))
+
+
+def test_stale_temporary_files_of_killed_writers_are_removed(tmp_path, caplog):
+    """A writer killed between creating its temporary file and moving it into place leaves
+    the file behind; the next process to open the store removes it once it is old enough,
+    and never touches a fresh one (a write in progress elsewhere)."""
+    import os
+    import time
+
+    from skactrec import _store
+
+    first = FeatureStore(tmp_path, {"layer": "x"}, shape=(2, 3))
+    entry_dir = first.directory / "ab"
+    entry_dir.mkdir()
+    old, fresh = entry_dir / ".tmp-old.npy", entry_dir / ".tmp-fresh.npy"
+    old.write_bytes(b"partial"), fresh.write_bytes(b"partial")
+    hours_ago = time.time() - 2 * _store.STALE_AFTER_SECONDS
+    os.utime(old, (hours_ago, hours_ago))
+    _store._SWEPT.discard(first.directory)  # as in a new process
+    with caplog.at_level(logging.INFO, logger="skactrec._store"):
+        FeatureStore(tmp_path, {"layer": "x"}, shape=(2, 3))
+    assert not old.exists() and fresh.exists()
+    assert "Removed 1 temporary files" in caplog.text
