@@ -95,7 +95,7 @@ def _seeded(seed):
     layers are built, and Keras's `fit` shuffles with TensorFlow's global seed.
     """
     # Saved before importing TensorFlow, whose import draws from Python's `random`.
-    python_state, numpy_state = random.getstate(), np.random.get_state()
+    python_state, numpy_state = random.getstate(), np.random.get_state()  # noqa: NPY002 (saved to be restored)
     import keras
     import tensorflow as tf
 
@@ -112,7 +112,7 @@ def _seeded(seed):
         yield
     finally:
         random.setstate(python_state)
-        np.random.set_state(numpy_state)
+        np.random.set_state(numpy_state)  # noqa: NPY002
         tf.random.set_seed(tf_seed)
         if not was_deterministic:
             tf_config.disable_op_determinism()

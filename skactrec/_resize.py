@@ -88,7 +88,8 @@ def resize_frames(frames, size):
     frames = np.asarray(frames)
     if frames.ndim != 4:
         raise ValueError(
-            f"frames must have shape (n_frames, height, width, n_channels), got shape {frames.shape}"
+            "frames must have shape (n_frames, height, width, n_channels), got shape "
+            f"{frames.shape}"
         )
     if frames.dtype != np.uint8:
         raise ValueError(f"frames must be uint8, got dtype {frames.dtype}")

@@ -33,14 +33,15 @@ def pytest_configure(config):
 def _fixed_seeds():
     """Every test starts from the same global seeds."""
     random.seed(0)
-    np.random.seed(0)
+    np.random.seed(0)  # noqa: NPY002 (code under test may use the legacy global state)
 
 
 @pytest.fixture(scope="session")
 def shared_data_dir():
     """``../shared/data`` beside the checkout; skips where it is absent (a user's machine)."""
     if not SHARED_DATA.is_dir():
-        pytest.skip(f"real test clips not found at {SHARED_DATA} (only present in the dev workspace)")
+        pytest.skip(f"real test clips not found at {SHARED_DATA} "
+                    "(only present in the dev workspace)")
     return SHARED_DATA
 
 
@@ -74,7 +75,8 @@ def vgg16_weights_file(tmp_path_factory):
 
     model = keras.applications.VGG16(include_top=False, weights=None, input_shape=(32, 32, 3))
     rng = np.random.RandomState(1)
-    model.set_weights([rng.normal(0, 0.05, w.shape).astype(np.float32) for w in model.get_weights()])
+    model.set_weights([rng.normal(0, 0.05, w.shape).astype(np.float32)
+                       for w in model.get_weights()])
     path = tmp_path_factory.mktemp("weights") / "vgg16_notop_test.h5"
     with h5py.File(path, "w") as f:
         save_weights_to_hdf5_group(f, model)

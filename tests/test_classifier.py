@@ -198,10 +198,10 @@ def test_seeded_fit_leaves_global_random_state(data):
 
     X, y = data
     LSTMVideoClassifier(n_units=2, epochs=1).fit(X, y)  # imports TensorFlow, scikeras
-    python_state, numpy_state = random.getstate(), np.random.get_state()
+    python_state, numpy_state = random.getstate(), np.random.get_state()  # noqa: NPY002
     LSTMVideoClassifier(n_units=2, epochs=1, dropout=0.5, random_state=0).fit(X, y)
     assert random.getstate() == python_state
-    after = np.random.get_state()
+    after = np.random.get_state()  # noqa: NPY002
     np.testing.assert_array_equal(after[1], numpy_state[1])
     assert after[2:] == numpy_state[2:]
 

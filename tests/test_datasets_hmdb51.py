@@ -39,7 +39,8 @@ def _make_hmdb51(home, folder="hmdb51_org", n_classes=51):
             (home / folder / cls / _clip(cls, j)).touch()
         for k in (1, 2, 3):
             # trailing spaces, as in the official files
-            lines = [f"{_clip(cls, j)} {_split_id(j, k, _n_clips(i))} \n" for j in range(_n_clips(i))]
+            lines = [f"{_clip(cls, j)} {_split_id(j, k, _n_clips(i))} \n"
+                     for j in range(_n_clips(i))]
             (split_dir / f"{cls}_test_split{k}.txt").write_text("".join(lines))
     return home
 

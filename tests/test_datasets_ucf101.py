@@ -99,8 +99,8 @@ def test_load_real_layout(real_layout):
     assert _check_splits(ucf.cv, 13320) == REAL_SIZES
     for train, test in ucf.cv.split(ucf.filenames):
         # the official splits keep each group on one side
-        assert not set(zip(ucf.target[train], ucf.groups[train])) & set(
-            zip(ucf.target[test], ucf.groups[test]))
+        assert not set(zip(ucf.target[train], ucf.groups[train], strict=True)) & set(
+            zip(ucf.target[test], ucf.groups[test], strict=True))
     hand = list(ucf.target_names).index("HandstandPushups")
     assert "v_HandStandPushups_" in ucf.filenames[ucf.target == hand][0]
     for split, (n_train, n_test) in enumerate(REAL_SIZES, start=1):
@@ -115,11 +115,11 @@ def test_small_layout_targets_groups_splits(small_ucf):
     assert np.bincount(ucf.target).tolist() == [8, 8, 8]
     assert sorted(set(ucf.groups)) == [1, 2, 3, 4]
     assert _check_splits(ucf.cv, 24) == [(18, 6)] * 3
-    for (train, test), k in zip(ucf.cv.split(ucf.filenames), TEST_GROUPS):
+    for (train, test), k in zip(ucf.cv.split(ucf.filenames), TEST_GROUPS, strict=True):
         assert set(ucf.groups[test]) == set(TEST_GROUPS[k])
         assert not set(ucf.filenames[test]) & set(ucf.filenames[train])
     target_of = {name: i for i, name in enumerate(CLASSES)}
-    for filename, target in zip(ucf.filenames, ucf.target):
+    for filename, target in zip(ucf.filenames, ucf.target, strict=True):
         assert target_of[filename.split("/")[-2]] == target
 
 

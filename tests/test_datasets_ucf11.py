@@ -55,7 +55,7 @@ def test_counts_classes_groups(ucf11_home):
     for i in range(11):
         assert (data.target == i).sum() == sum(_n_clips(i, g) for g in range(1, 26))
     assert sorted(set(data.groups)) == list(range(1, 26))
-    for filename, target, group in zip(data.filenames, data.target, data.groups):
+    for filename, target, group in zip(data.filenames, data.target, data.groups, strict=True):
         cls, group_dir, clip = filename.split("/")[-3:]
         assert CLASSES[target] == cls and group_dir == f"v_{PREFIXES[cls]}_{group:02d}"
         assert clip.startswith(group_dir + "_")

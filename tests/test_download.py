@@ -12,7 +12,8 @@ PAYLOAD = b"KTH-like payload " * 1000
 def test_download_with_checksum(http_server, tmp_path):
     http_server.files["/a.bin"] = PAYLOAD
     target = tmp_path / "sub" / "a.bin"  # its folder is created
-    path = fetch_file(f"{http_server.url}/a.bin", target, sha256=hashlib.sha256(PAYLOAD).hexdigest())
+    path = fetch_file(f"{http_server.url}/a.bin", target,
+                      sha256=hashlib.sha256(PAYLOAD).hexdigest())
     assert path == target and target.read_bytes() == PAYLOAD
     assert sorted(p.name for p in target.parent.iterdir()) == ["a.bin"]  # no temporary left
 

@@ -30,7 +30,8 @@ def make_fake_kth_videos(home, clips_dir):
     """
     clips = make_synthetic_videos(clips_dir, n_classes=6, n_groups=5, n_videos_per_group=1,
                                   n_frames=4, frame_size=32, random_state=0)
-    clip = {(int(t), int(g)): f for f, t, g in zip(clips.filenames, clips.target, clips.groups)}
+    clip = {(int(t), int(g)): f
+            for f, t, g in zip(clips.filenames, clips.target, clips.groups, strict=True)}
     for p in range(1, 26):
         for k, action in enumerate(ACTIONS):
             for d in range(1, 5):
@@ -121,7 +122,7 @@ def test_csv_table_and_summary_agree(run):
     assert summary["best_units"] == run.best_units
     assert summary["best_accuracy"] == run.best_accuracy
     assert summary["accuracy_by_units"] == {
-        str(u): float(m) for u, m in zip(run.units, run.mean_accuracy)}
+        str(u): float(m) for u, m in zip(run.units, run.mean_accuracy, strict=True)}
     assert summary["paper"]["accuracy_percent"] == 93.86 and summary["paper"]["units"] == 360
     assert summary["weights"] is None and summary["settings"]["layer"] == "block4_pool"
 
@@ -215,8 +216,7 @@ def test_store_is_filled_chunk_by_chunk_and_bad_videos_named_by_their_index(
         tmp_path, monkeypatch, synthetic_videos):
     import numpy as np
 
-    from skactrec import BatchVideoReadError, VGG16FrameFeaturizer
-    from skactrec import _reproduce
+    from skactrec import BatchVideoReadError, VGG16FrameFeaturizer, _reproduce
 
     monkeypatch.setattr(_reproduce, "_STORE_CHUNK", 2)  # 3 chunks of 2 (and 1) videos
     good = list(synthetic_videos.filenames[:4])

@@ -84,7 +84,7 @@ def _trajectory(frames):
 
 
 def test_motion_goes_in_the_class_direction(dataset, decoded):
-    for frames, target in zip(decoded, dataset.target):
+    for frames, target in zip(decoded, dataset.target, strict=True):
         name = dataset.target_names[target]
         path = _trajectory(frames)
         displacement = path[-1] - path[0]
@@ -139,9 +139,9 @@ def test_deterministic_with_int_random_state(tmp_path):
     b = make_synthetic_videos(tmp_path / "b", random_state=42, **kwargs)
     c = make_synthetic_videos(tmp_path / "c", random_state=43, **kwargs)
     frames_a, frames_b, frames_c = _decode_all(a), _decode_all(b), _decode_all(c)
-    for x, y in zip(frames_a, frames_b):
+    for x, y in zip(frames_a, frames_b, strict=True):
         np.testing.assert_array_equal(x, y)
-    assert not all(np.array_equal(x, z) for x, z in zip(frames_a, frames_c))
+    assert not all(np.array_equal(x, z) for x, z in zip(frames_a, frames_c, strict=True))
     np.testing.assert_array_equal(a.target, c.target)
 
 

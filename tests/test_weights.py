@@ -78,7 +78,8 @@ def test_imagenet_missing_without_download(keras_home):
 def test_imagenet_download_from_local_server(keras_home, http_server, monkeypatch):
     content = b"pretend weights " * 1000
     http_server.files["/weights.h5"] = content
-    _serve_as_imagenet(monkeypatch, f"{http_server.url}/weights.h5", hashlib.md5(content).hexdigest())
+    _serve_as_imagenet(monkeypatch, f"{http_server.url}/weights.h5",
+                       hashlib.md5(content).hexdigest())
     path = resolve_weights_file("imagenet")
     assert path == imagenet_weights_path()
     assert path.read_bytes() == content
