@@ -2,6 +2,7 @@
 ``logging`` lines at each tenth elsewhere, nothing when ``verbose=0``."""
 
 import logging
+import os
 import sys
 import time
 
@@ -14,6 +15,13 @@ def _is_terminal(stream):
         return bool(isatty and isatty())
     except ValueError:  # a closed stream
         return False
+
+
+def _terminal_width(stream):
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, OSError, ValueError):  # no file descriptor, or not a terminal
+        return 0
 
 
 class Progress:
@@ -55,8 +63,11 @@ class Progress:
         if verbose and _is_terminal(stream):
             from tqdm import tqdm
 
-            self._bar = tqdm(total=total, desc=label, unit=unit, file=stream,
-                             dynamic_ncols=True, leave=True)
+            # Follow the terminal's width, unless it reports none (a bare pseudo-terminal).
+            follow = _terminal_width(stream) > 0
+            self._bar = tqdm(total=total, desc=label, unit=unit, file=stream, leave=True,
+                             dynamic_ncols=follow, ncols=None if follow else 80,
+                             nrows=None if follow else 24)
 
     def update(self, n=1, note=""):
         """Record ``n`` more items done; ``note`` (e.g. ``"12 from store"``) is shown after."""
