@@ -17,3 +17,14 @@ def clip_paths(folder, n_videos, n_frames, frame_size, workdir):
             n_frames=n_frames, frame_size=max(frame_size, 64), random_state=0)
         paths = list(data.filenames)
     return [paths[i % len(paths)] for i in range(n_videos)]
+
+
+def add_clip_arguments(parser, n_videos):
+    """The options that choose the clips and the paper's frame settings (defaults: the
+    paper's 40 frames of 224x224 and ``block5_pool``)."""
+    parser.add_argument("--videos", type=Path, default=SHARED_VIDEOS,
+                        help="folder of clips (default: ../shared/data/videos, else synthetic)")
+    parser.add_argument("--n-videos", type=int, default=n_videos)
+    parser.add_argument("--n-frames", type=int, default=40)
+    parser.add_argument("--frame-size", type=int, default=224)
+    parser.add_argument("--layer", default="block5_pool")

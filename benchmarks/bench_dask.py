@@ -18,22 +18,16 @@ import argparse
 import os
 import tempfile
 import time
-from pathlib import Path
 
 import numpy as np
-from _clips import SHARED_VIDEOS, clip_paths
+from _clips import add_clip_arguments, clip_paths
 
 from skactrec import VGG16FrameFeaturizer
 
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--videos", type=Path, default=SHARED_VIDEOS,
-                        help="folder of clips (default: ../shared/data/videos, else synthetic)")
-    parser.add_argument("--n-videos", type=int, default=8)
-    parser.add_argument("--n-frames", type=int, default=40)
-    parser.add_argument("--frame-size", type=int, default=224)
-    parser.add_argument("--layer", default="block5_pool")
+    add_clip_arguments(parser, n_videos=8)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], choices=[1, 2])
     parser.add_argument("--tf-threads", type=int, default=None,
                         help="TensorFlow intra-op threads per worker (default: all cores)")

@@ -27,10 +27,9 @@ import statistics
 import sys
 import tempfile
 import time
-from pathlib import Path
 
 import numpy as np
-from _clips import SHARED_VIDEOS, clip_paths
+from _clips import add_clip_arguments, clip_paths
 
 from skactrec import VGG16FrameFeaturizer, read_video
 from skactrec._vgg16 import COMPUTE_DTYPES
@@ -38,12 +37,7 @@ from skactrec._vgg16 import COMPUTE_DTYPES
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--videos", type=Path, default=SHARED_VIDEOS,
-                        help="folder of clips (default: ../shared/data/videos, else synthetic)")
-    parser.add_argument("--n-videos", type=int, default=6)
-    parser.add_argument("--n-frames", type=int, default=40)
-    parser.add_argument("--frame-size", type=int, default=224)
-    parser.add_argument("--layer", default="block5_pool")
+    add_clip_arguments(parser, n_videos=6)
     parser.add_argument("--batch-sizes", type=int, nargs="+", default=[8, 16, 40],
                         help="batch sizes tried for the raw forward")
     parser.add_argument("--featurizer-batch-size", type=int, default=None,

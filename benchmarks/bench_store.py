@@ -15,21 +15,15 @@ import statistics
 import sys
 import tempfile
 import time
-from pathlib import Path
 
-from _clips import SHARED_VIDEOS, clip_paths
+from _clips import add_clip_arguments, clip_paths
 
 from skactrec import VGG16FrameFeaturizer
 
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--videos", type=Path, default=SHARED_VIDEOS,
-                        help="folder of clips (default: ../shared/data/videos, else synthetic)")
-    parser.add_argument("--n-videos", type=int, default=4)
-    parser.add_argument("--n-frames", type=int, default=40)
-    parser.add_argument("--frame-size", type=int, default=224)
-    parser.add_argument("--layer", default="block5_pool")
+    add_clip_arguments(parser, n_videos=4)
     parser.add_argument("--dtype", default="float32", choices=["float32", "float16"])
     parser.add_argument("--repeats", type=int, default=5, help="timings of the stored transform")
     parser.add_argument("--smoke", action="store_true", help="smallest run, to check it works")
