@@ -29,3 +29,10 @@ def test_ci_runs_the_readme_test_command():
 def test_demo_command_installs_and_runs_the_demo():
     command = _block("demo-command").strip()
     assert "pip install ." in command and command.endswith("skactrec demo")
+
+
+def test_docs_command_builds_with_warnings_as_errors():
+    command = _block("docs-command").strip()
+    assert 'pip install ".[docs]"' in command and command.endswith("make -C docs html")
+    makefile = (ROOT / "docs" / "Makefile").read_text()
+    assert "html:" in makefile and "-W --keep-going" in makefile
