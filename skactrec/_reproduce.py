@@ -234,14 +234,14 @@ def reproduce(
             train, test)
         for n_units, train, test in tasks
     )
-    probabilities = []
+    probabilities, predictions = [], []
     with Progress(len(tasks), "LSTM fits (units x folds)", verbose, unit="fit") as progress:
         for classes, proba in fits:
             probabilities.append((classes, proba))
+            predictions.append(classes[np.argmax(proba, axis=1)])  # as the classifier's predict
             progress.update()
-    folds = np.array([np.mean(classes[np.argmax(proba, axis=1)] == y[test])
-                      for (classes, proba), (_, _, test)
-                      in zip(probabilities, tasks, strict=True)],
+    folds = np.array([np.mean(predicted == y[test])
+                      for predicted, (_, _, test) in zip(predictions, tasks, strict=True)],
                      dtype=float).reshape(len(units), len(splits))
     mean, std = folds.mean(axis=1), folds.std(axis=1)
     best = int(np.argmax(mean))  # ties: the fewest units
@@ -252,14 +252,14 @@ def reproduce(
 
     labels = np.asarray(bunch.target_names)
     confusion = np.zeros((len(labels), len(labels)), dtype=int)
-    best_fits = probabilities[best * len(splits):(best + 1) * len(splits)]
-    for (classes, proba), (_, test) in zip(best_fits, splits, strict=True):
-        confusion += confusion_matrix(y[test], classes[np.argmax(proba, axis=1)], labels=labels)
+    best_fits = slice(best * len(splits), (best + 1) * len(splits))
+    for predicted, (_, test) in zip(predictions[best_fits], splits, strict=True):
+        confusion += confusion_matrix(y[test], predicted, labels=labels)
 
     # The top-3 figure: test videos of the last fold, scored by that fold's best model.
     from ._top_k import top_k_of_proba
 
-    classes, proba = best_fits[-1]
+    classes, proba = probabilities[best_fits][-1]
     last_test = list(splits[-1][1])
     shown = _pick_videos(y, splits[-1][1], n_top)
     rows = proba[[last_test.index(i) for i in shown]]
