@@ -1,53 +1,104 @@
-"""Time LSTMVideoClassifier.fit against the same raw Keras model's fit (issue 4, target 5).
+"""Time and memory of LSTMVideoClassifier.fit, against Keras (issue 4 target 5, issue 12).
 
-Both fit the network of ``build_lstm_model`` on the same arrays with the same epochs,
-batch size and shuffling; the two are timed alternately, after one untimed warm-up fit
-of each, and the medians are compared with the target ``classifier <= 1.05 x Keras``.
-Wall time is the target; the CPU time of the process is printed too, as it is less
-disturbed by other processes on a small machine.
+Default: the classifier against a raw Keras ``fit`` of the same network
+(``build_lstm_model``) on the same arrays, epochs, batch size and shuffling, timed
+alternately after one warm-up fit of each; the medians are compared with the target
+``classifier <= 1.05 x Keras`` (the classifier's own overhead).
+
+``--paper``: the paper's size, X of KTH's training size (383 videos x 40 frames x 25088
+features, float32, 1.5 GB), 360 units, 6 classes, batches of 25, RMSProp. Each fit runs in
+a fresh process that reports its wall time per epoch and its peak memory:
+
+* ``keras``: a plain ``keras.Sequential([LSTM(360), Dense(6, "softmax")])`` ``fit`` on the array;
+* ``float32``, ``float32-memmap`` (X a read-only ``np.memmap`` of a .npy file) and
+  ``bfloat16``: ``LSTMVideoClassifier(compute_dtype=...)``;
+* then RSS after each of 20 successive fits of the classifier in one process.
+
+A fit of 50 epochs is extrapolated from ``--epochs`` measured ones: the first epoch (with
+the tracing of the train step) plus 49 times the median of the others. Targets (issue 12):
+float32 <= 0.25 x Keras, bfloat16 <= 0.1 x Keras, peak RSS <= X + 1.5 GB with X in memory
+and <= 2.5 GB with a memmap, RSS after fit 20 within 5% of after fit 2.
 
     python benchmarks/bench_fit.py                  # 200 videos x 20 frames x 2048 features
-    python benchmarks/bench_fit.py --n-videos 383 --n-frames 40 --n-features 4096
     python benchmarks/bench_fit.py --memmap         # the classifier reads X from a .npy memmap
-    python benchmarks/bench_fit.py --smoke          # seconds; what CI could run
+    python benchmarks/bench_fit.py --paper --epochs 3
+    python benchmarks/bench_fit.py --smoke          # seconds; run by the tests
 """
 
 import argparse
+import json
 import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 
 import numpy as np
+from bench_memory import PeakSampler
 
 from skactrec import LSTMVideoClassifier
 from skactrec._lstm_model import build_lstm_model
 
 TARGET = 1.05
+PAPER = dict(n_videos=383, n_frames=40, n_features=25088, n_units=360, n_classes=6)
+PAPER_EPOCHS = 50
+KINDS = ("keras", "float32", "float32-memmap", "bfloat16")
+TARGETS = {"float32": 0.25, "bfloat16": 0.1}  # wall time per fit, x Keras's
+GIB = 2**30
 
 
-def main(argv=None):
+def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n-videos", type=int, default=200)
     parser.add_argument("--n-frames", type=int, default=20)
     parser.add_argument("--n-features", type=int, default=2048)
     parser.add_argument("--n-units", type=int, default=64)
     parser.add_argument("--n-classes", type=int, default=6)
-    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--epochs", type=int, default=None, help="5; 3 with --paper")
     parser.add_argument("--batch-size", type=int, default=25)
-    parser.add_argument("--repeats", type=int, default=None, help="5; 3 with --smoke")
+    parser.add_argument("--repeats", type=int, default=None,
+                        help="timed fits of each (5); with --paper, successive fits (20)")
     parser.add_argument("--random-state", type=int, default=0,
                         help="the classifier's random_state (seeded, deterministic fits)")
     parser.add_argument("--memmap", action="store_true",
                         help="give the classifier X as a read-only memmap of a .npy file")
+    parser.add_argument("--paper", action="store_true",
+                        help="the paper's size, each fit in a fresh process (issue 12)")
+    parser.add_argument("--kinds", nargs="+", choices=KINDS, default=list(KINDS),
+                        help="with --paper: the fits to measure")
     parser.add_argument("--smoke", action="store_true", help="smallest run, to check it works")
+    parser.add_argument("--child", help=argparse.SUPPRESS)  # one --paper measurement, as JSON
     args = parser.parse_args(argv)
+    if args.paper and not args.smoke:
+        for name, value in PAPER.items():
+            setattr(args, name, value)
     if args.smoke:
         args.n_videos, args.n_frames, args.n_features = 40, 4, 16
         args.n_units, args.epochs = 4, 2
+        args.repeats = args.repeats or 3
+        args.kinds = ["keras", "float32-memmap"]
+    if args.epochs is None:
+        args.epochs = 3 if args.paper else 5
     if args.repeats is None:
-        args.repeats = 3 if args.smoke else 5
+        args.repeats = 20 if args.paper else 5
+    return args
 
+
+def main(argv=None):
+    args = parse_args(argv)
+    if args.child:
+        print(json.dumps(run_child(args, json.loads(args.child))))
+        return None
+    if args.paper or args.smoke:
+        return paper(args)
+    return ratio_to_keras(args)
+
+
+# --- the default: the classifier's overhead over Keras's fit on the same network -------
+
+
+def ratio_to_keras(args):
     import keras
 
     rng = np.random.RandomState(0)
@@ -101,6 +152,146 @@ def main(argv=None):
     print(f"fit ratio {ratio:.2f} (target <= {TARGET}): {verdict}; CPU time ratio "
           f"{cpu_ratio:.2f}")
     return ratio
+
+
+# --- --paper: each fit in a fresh process ----------------------------------------------
+
+
+def write_X(path, args):
+    """X as a .npy file of standard normal float32 values, written a chunk at a time."""
+    shape = (args.n_videos, args.n_frames, args.n_features)
+    X = np.lib.format.open_memmap(path, mode="w+", dtype=np.float32, shape=shape)
+    rng = np.random.default_rng(0)
+    for start in range(0, shape[0], 16):
+        chunk = X[start : start + 16]
+        chunk[...] = rng.standard_normal(chunk.shape, dtype=np.float32)
+    X.flush()
+    del X
+
+
+def rss():
+    return PeakSampler.status().get("VmRSS", 0)
+
+
+class EpochTimes:
+    """A Keras callback factory: the wall time of each epoch."""
+
+    def __new__(cls, times):
+        import keras
+
+        class Callback(keras.callbacks.Callback):
+            def on_epoch_begin(self, epoch, logs=None):
+                self.start = time.perf_counter()
+
+            def on_epoch_end(self, epoch, logs=None):
+                times.append(time.perf_counter() - self.start)
+
+        return Callback()
+
+
+def run_child(args, config):
+    """One measurement in this fresh process; its figures as a dict."""
+    kind, path = config["kind"], config["path"]
+    result = {"baseline_rss": rss()}
+    import keras  # noqa: F401 (imported before the peaks are sampled, as X is loaded)
+
+    X = np.load(path, mmap_mode="r" if kind.endswith("memmap") else None)
+    y = np.arange(len(X)) % args.n_classes
+    result["X_bytes"] = X.nbytes
+    times = []
+    start = time.perf_counter()
+    with PeakSampler() as sampler:
+        if kind == "keras":
+            model = keras.Sequential([
+                keras.Input((None, args.n_features)),
+                keras.layers.LSTM(args.n_units),
+                keras.layers.Dense(args.n_classes, activation="softmax"),
+            ])
+            model.compile(optimizer="rmsprop", loss="categorical_crossentropy")
+            Y = np.eye(args.n_classes, dtype=np.float32)[y]
+            model.fit(X, Y, batch_size=args.batch_size, epochs=config["epochs"], shuffle=True,
+                      verbose=0, callbacks=[EpochTimes(times)])
+        elif kind == "repeat":
+            result["rss_after_fit"] = []
+            for fit in range(config["fits"]):
+                classifier(args, config["epochs"], "float32", [], fit).fit(X, y)
+                result["rss_after_fit"].append(rss())
+        else:
+            clf = classifier(args, config["epochs"], kind.split("-")[0], [EpochTimes(times)], 0)
+            clf.fit(X, y)
+    result.update(wall=time.perf_counter() - start, epoch_times=times,
+                  peak_hwm=PeakSampler.status()["VmHWM"], peak_anon=sampler.peak["RssAnon"])
+    return result
+
+
+def classifier(args, epochs, compute_dtype, callbacks, random_state):
+    return LSTMVideoClassifier(n_units=args.n_units, epochs=epochs, batch_size=args.batch_size,
+                               compute_dtype=compute_dtype, callbacks=callbacks,
+                               random_state=random_state)
+
+
+def child(args, **config):
+    """Run one measurement in a fresh Python process; its result."""
+    argv = [sys.executable, os.path.abspath(__file__), "--child", json.dumps(config)]
+    argv += ["--smoke"] if args.smoke else ["--paper"]
+    argv += ["--batch-size", str(args.batch_size)]
+    out = subprocess.run(argv, check=True, capture_output=True, text=True,
+                         env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def per_fit(result, epochs):
+    """Wall time of a fit of ``epochs`` epochs, extrapolated from the measured epochs."""
+    times = result["epoch_times"]
+    if len(times) < 2:
+        return times[0] * epochs
+    return times[0] + (epochs - 1) * statistics.median(times[1:])
+
+
+def paper(args):
+    epochs = PAPER_EPOCHS if not args.smoke else args.epochs
+    print(f"X ({args.n_videos}, {args.n_frames}, {args.n_features}) float32, {args.n_units} "
+          f"units, {args.n_classes} classes, batch {args.batch_size}; {args.epochs} epochs "
+          f"measured per fit, {epochs} extrapolated")
+    with tempfile.TemporaryDirectory() as workdir:
+        path = os.path.join(workdir, "X.npy")
+        write_X(path, args)
+        results = {kind: child(args, kind=kind, path=path, epochs=args.epochs)
+                   for kind in args.kinds}
+        repeat = child(args, kind="repeat", path=path, epochs=1, fits=args.repeats)
+    x_gib = next(iter(results.values()))["X_bytes"] / GIB
+    print(f"{'fit':>15} {'s/epoch':>8} {'ms/video-epoch':>15} {f'{epochs}-epoch fit':>14} "
+          f"{'peak RSS':>9} {'peak anon':>10}")
+    for kind, r in results.items():
+        steady = statistics.median(r["epoch_times"][1:] or r["epoch_times"])
+        print(f"{kind:>15} {steady:8.2f} {steady / args.n_videos * 1000:15.1f} "
+              f"{per_fit(r, epochs) / 60:11.1f} min {r['peak_hwm'] / GIB:6.2f} GiB "
+              f"{r['peak_anon'] / GIB:6.2f} GiB")
+    verdicts = []
+    if "keras" in results:
+        keras_time = per_fit(results["keras"], epochs)
+        for kind, target in TARGETS.items():
+            if kind in results:
+                ratio = per_fit(results[kind], epochs) / keras_time
+                verdicts.append(
+                    f"{kind} fit / plain Keras fit: {ratio:.3f} (target <= {target})"
+                    + (": PASS" if ratio <= target else ": FAIL"))
+    for kind, limit in (("float32", x_gib + 1.5), ("float32-memmap", 2.5)):
+        if kind in results:
+            peak = results[kind]["peak_hwm"] / GIB
+            what = "X + 1.5" if kind == "float32" else "2.5"
+            verdicts.append(f"{kind} peak RSS {peak:.2f} GiB (target <= {what} = {limit:.2f} "
+                            f"GiB)" + (": PASS" if peak <= limit else ": FAIL"))
+    after = [value / GIB for value in repeat["rss_after_fit"]]
+    print("RSS after each of " + f"{len(after)} successive fits (GiB): "
+          + " ".join(f"{value:.2f}" for value in after))
+    if len(after) >= 2:
+        drift = after[-1] / after[1]
+        verdicts.append(f"RSS after fit {len(after)} / after fit 2: {drift:.3f} (target within "
+                        "5%)" + (": PASS" if abs(drift - 1) <= 0.05 else ": FAIL"))
+    for verdict in verdicts:
+        print(verdict)
+    return results
 
 
 if __name__ == "__main__":

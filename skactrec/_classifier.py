@@ -5,7 +5,6 @@ this module costs no more than scikit-learn.
 """
 
 import contextlib
-import copy
 import functools
 import random
 from numbers import Integral, Real
@@ -24,6 +23,8 @@ from sklearn.utils.validation import (
 )
 
 from ._lstm_model import OPTIMIZERS, build_lstm_model
+from ._precision import COMPUTE_DTYPES
+from ._training import train
 
 # Dtypes of X used as they are (a float16 or float32 np.memmap is not copied); any other
 # dtype is converted to the first one.
@@ -39,51 +40,6 @@ def _check_finite(X, estimator_name):
     step = max(1, _FINITE_CHECK_CHUNK // max(1, X[:1].size))
     for start in range(0, X.shape[0], step):
         assert_all_finite(X[start : start + step], estimator_name=estimator_name, input_name="X")
-
-
-def _batches(X, Y, index_batches):
-    """A ``keras.utils.PyDataset`` of ``(X[i], Y[i])`` for each index array ``i`` of
-    ``index_batches``, ``X[i]`` cast to float32: Keras reads X one batch at a time.
-
-    Each batch is gathered from X when Keras asks for it, so X may be a memmap larger
-    than memory. Index arrays are sorted, so that a memmap is read in file order.
-    """
-    import keras
-
-    class Batches(keras.utils.PyDataset):
-        def __len__(self):
-            return len(index_batches)
-
-        def __getitem__(self, i):
-            index = index_batches[i]
-            return np.asarray(X[index], dtype=np.float32), Y[index]
-
-    return Batches()
-
-
-def _split_batches(n_samples, batch_size, epochs, validation_split, rng):
-    """The index batches of training, all epochs one after the other, and of validation.
-
-    As Keras's ``validation_split``: the last ``validation_split`` fraction of the samples
-    (before shuffling) is held out; the training samples are shuffled at each epoch.
-    """
-    split_at = int(np.floor(n_samples * (1.0 - validation_split)))
-    if validation_split and (split_at == 0 or split_at == n_samples):
-        raise ValueError(
-            f"Training data contains {n_samples} samples, which is not sufficient to split "
-            "it into a validation and training set as specified by "
-            f"`validation_split={validation_split}`. Either provide more data, or a "
-            "different value for the `validation_split` argument."
-        )
-    train = []
-    for _ in range(epochs):
-        order = rng.permutation(split_at)
-        train += [np.sort(order[i : i + batch_size]) for i in range(0, split_at, batch_size)]
-    validation = [
-        np.arange(i, min(i + batch_size, n_samples))
-        for i in range(split_at, n_samples, batch_size)
-    ]
-    return train, validation
 
 
 @contextlib.contextmanager
@@ -118,6 +74,14 @@ def _seeded(seed):
             tf_config.disable_op_determinism()
 
 
+def _unpickle(cls, fitted):
+    """A new, empty ``cls``, made when one is unpickled before its state is loaded. For a
+    fitted one, the Keras layers its model uses are registered with Keras first."""
+    if fitted:
+        from . import _hoisted_lstm  # noqa: F401 (registers HoistedLSTM)
+    return cls.__new__(cls)
+
+
 class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
     """Classify videos from sequences of frame features with an LSTM and a dense layer.
 
@@ -143,6 +107,11 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
         Fraction of the LSTM's inputs dropped during training (0 in the paper).
     output_activation : {"softmax", "sigmoid"}, default="softmax"
         Activation of the dense output layer. See Notes.
+    compute_dtype : {"float32", "bfloat16", "float16"}, default="float32"
+        Type the LSTM computes in. ``"bfloat16"`` and ``"float16"`` are Keras's mixed
+        precision (float32 weights, the output layer in float32): faster on CPUs with
+        AVX512-BF16 or AMX (``"bfloat16"``) and on GPUs with tensor cores (either). The
+        paper computes in float32. See Notes.
     validation_split : float, default=0.0
         Fraction of the training videos held out (the last ones, before shuffling, as in
         Keras) to report ``val_loss`` and ``val_accuracy`` in ``history_`` after each epoch.
@@ -257,6 +226,7 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "output_activation": [StrOptions({"softmax", "sigmoid"})],
+        "compute_dtype": [StrOptions(set(COMPUTE_DTYPES))],
         "validation_split": [Interval(Real, 0, 1, closed="left")],
         "callbacks": [list, None],
         "random_state": ["random_state"],
@@ -273,6 +243,7 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
         learning_rate=0.001,
         dropout=0.0,
         output_activation="softmax",
+        compute_dtype="float32",
         validation_split=0.0,
         callbacks=None,
         random_state=None,
@@ -285,10 +256,16 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
         self.learning_rate = learning_rate
         self.dropout = dropout
         self.output_activation = output_activation
+        self.compute_dtype = compute_dtype
         self.validation_split = validation_split
         self.callbacks = callbacks
         self.random_state = random_state
         self.verbose = verbose
+
+    def __reduce__(self):
+        # A fitted model holds skactrec's HoistedLSTM layer, which Keras can load only once
+        # it is registered: `_unpickle` imports it before the model in the state is loaded.
+        return (_unpickle, (type(self), hasattr(self, "model_")), self.__getstate__())
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -419,6 +396,7 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
             output_activation=self.output_activation,
             optimizer=self.optimizer,
             learning_rate=self.learning_rate,
+            compute_dtype=self.compute_dtype,
             seed=seed,
         )
         # random_state is NOT given to scikeras: its seeding sets TF_DETERMINISTIC_OPS, which
@@ -439,23 +417,15 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
         with config_context(assume_finite=True):
             self.keras_classifier_.initialize(X, Y)
         self.model_ = self.keras_classifier_.model_
-        train, validation = _split_batches(
-            X.shape[0], self.batch_size, self.epochs, self.validation_split,
-            np.random.default_rng(seed),
-        )
-        # One dataset holds the batches of all epochs, so that which videos a batch holds
-        # depends on its rank only, not on when Keras's prefetching asks for it.
-        n_steps = len(train) // self.epochs
-        history = self.model_.fit(
-            _batches(X, Y, train),
+        self.history_ = train(
+            self.model_, X, Y,
+            batch_size=self.batch_size,
             epochs=self.epochs,
-            steps_per_epoch=n_steps,
-            shuffle=False,
-            validation_data=_batches(X, Y, validation) if validation else None,
-            callbacks=copy.deepcopy(self.callbacks),
+            validation_split=self.validation_split,
+            callbacks=self.callbacks or [],
             verbose=self.verbose,
+            rng=np.random.default_rng(seed),
         )
-        self.history_ = {key: list(values) for key, values in history.history.items()}
 
     def predict_proba(self, X):
         """Probability of each class for each video.

@@ -3,6 +3,8 @@
 Keras is imported inside :func:`build_lstm_model` only, so importing this module stays cheap.
 """
 
+from ._precision import COMPUTE_DTYPES
+
 # Optimizer names accepted by LSTMVideoClassifier, mapped to their ``keras.optimizers`` class.
 OPTIMIZERS = {
     "rmsprop": "RMSprop",
@@ -29,6 +31,7 @@ def build_lstm_model(
     output_activation="softmax",
     optimizer="rmsprop",
     learning_rate=0.001,
+    compute_dtype="float32",
     seed=None,
 ):
     """Build and compile the paper's CNN-LSTM head as a Keras model.
@@ -50,6 +53,11 @@ def build_lstm_model(
         One of the keys of ``OPTIMIZERS``.
     learning_rate : float, default=0.001
         Learning rate given to the optimizer.
+    compute_dtype : {"float32", "bfloat16", "float16"}, default="float32"
+        Type the LSTM computes in: float32, or Keras's mixed precision (float32 weights).
+        The output layer computes in float32 in every case. With ``"float16"`` the
+        optimizer scales the loss (``keras.optimizers.LossScaleOptimizer``), as Keras's
+        mixed precision requires.
     seed : int, default=None
         Seed of the initial weights and of the dropout masks, given to each initializer
         and layer, so they never depend on a global random state that another thread of
@@ -60,9 +68,12 @@ def build_lstm_model(
     model : keras.Model
         A compiled ``Sequential`` model whose input has shape ``(None, None, n_features)``,
         so sequences of any length can be read, and whose accuracy metric is named
-        ``"accuracy"``.
+        ``"accuracy"``. Its LSTM is a :class:`~skactrec._hoisted_lstm.HoistedLSTM`, a
+        ``keras.layers.LSTM`` that projects all frames at once.
     """
     import keras
+
+    from ._hoisted_lstm import HoistedLSTM
 
     # Keras's default initializers of these layers, seeded one by one.
     seeds = [None] * 4 if seed is None else [seed + i for i in range(4)]
@@ -70,22 +81,24 @@ def build_lstm_model(
     model = keras.Sequential(
         [
             keras.Input(shape=(None, n_features)),
-            keras.layers.LSTM(
-                n_units, dropout=dropout, name="lstm",
+            HoistedLSTM(
+                n_units, dropout=dropout, name="lstm", dtype=COMPUTE_DTYPES[compute_dtype],
                 kernel_initializer=initializers.GlorotUniform(seed=seeds[0]),
                 recurrent_initializer=initializers.Orthogonal(seed=seeds[1]),
                 seed=seeds[2],
             ),
             keras.layers.Dense(
-                n_classes, activation=output_activation, name="output",
+                n_classes, activation=output_activation, name="output", dtype="float32",
                 kernel_initializer=initializers.GlorotUniform(seed=seeds[3]),
             ),
         ],
         name="cnn_lstm",
     )
-    optimizer_class = getattr(keras.optimizers, OPTIMIZERS[optimizer])
+    optimizer = getattr(keras.optimizers, OPTIMIZERS[optimizer])(learning_rate=learning_rate)
+    if compute_dtype == "float16":
+        optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
     model.compile(
-        optimizer=optimizer_class(learning_rate=learning_rate),
+        optimizer=optimizer,
         loss=LOSSES[output_activation],
         # Single-label accuracy (argmax against the one-hot target) for both activations.
         metrics=[keras.metrics.CategoricalAccuracy(name="accuracy")],

@@ -9,6 +9,8 @@ import threading
 
 import numpy as np
 
+from ._precision import COMPUTE_DTYPES
+
 logger = logging.getLogger(__name__)
 
 # VGG16's convolutional base as Keras names it, with each block's channel count.
@@ -25,9 +27,6 @@ VGG16_LAYERS = tuple(
     for name in [f"block{block}_conv{i}" for i in range(1, n_convs + 1)] + [f"block{block}_pool"]
 )
 POOLINGS = ("avg", "max")
-# Types VGG16 can compute in: float32, or Keras's mixed precision with float32 weights and
-# bfloat16 (fast on CPUs with AVX512-BF16 or AMX, and on recent GPUs) or float16 (GPUs).
-COMPUTE_DTYPES = {"float32": "float32", "bfloat16": "mixed_bfloat16", "float16": "mixed_float16"}
 MIN_FRAME_SIZE = 32  # Keras's VGG16 without its top refuses smaller inputs.
 
 # ImageNet channel means in BGR order: Keras's VGG16 ``preprocess_input`` ("caffe" mode).

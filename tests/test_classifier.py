@@ -49,7 +49,10 @@ def test_fitted_attributes(fitted, data):
     assert len(fitted.history_["loss"]) == FAST["epochs"]
     assert fitted.history_["loss"][-1] < fitted.history_["loss"][0]
     assert fitted.model_ is fitted.keras_classifier_.model_
-    assert [type(layer).__name__ for layer in fitted.model_.layers] == ["LSTM", "Dense"]
+    import keras
+
+    lstm, dense = fitted.model_.layers
+    assert isinstance(lstm, keras.layers.LSTM) and isinstance(dense, keras.layers.Dense)
     assert fitted.model_.layers[0].units == FAST["n_units"]
     assert fitted.model_.layers[-1].units == 2  # binary: two softmax units
 

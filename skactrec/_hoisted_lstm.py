@@ -1,0 +1,85 @@
+"""``HoistedLSTM``: Keras's LSTM with the input projection of every frame done as one product.
+
+The paper's LSTM reads 40 frames of 25088 features. In Keras's generic LSTM each time step
+multiplies its frame by the ``25088 x 4n`` input kernel inside the recurrence: 40 small
+products per batch, and as many per-step kernel gradients. Here the projection of all the
+frames of a batch, ``X @ kernel + bias``, is one ``(batch * frames) x 25088`` product before
+the recurrence (its gradient is one product too), and the recurrence carries only
+``h @ recurrent_kernel``. It is the same function with the same weights: the layer *is* a
+``keras.layers.LSTM`` (same variables, layout, gate order i, f, c, o, configuration and
+dropout masks), so its weights load into a plain ``keras.layers.LSTM``.
+
+Where the backend can run cuDNN's LSTM (a GPU), cuDNN computes the layer, as in
+``keras.layers.LSTM``: it already does the input projection as one product (``use_cudnn=False``
+forces the hoisted loop there too).
+
+This module imports Keras: import it only where a model is built or loaded.
+"""
+
+import keras
+from keras import ops
+from keras.src import backend  # backend.rnn: the loop keras.layers.LSTM itself runs
+
+# The package name under which Keras saves the layer (".keras" files, pickles).
+KERAS_PACKAGE = "skactrec"
+
+
+@keras.saving.register_keras_serializable(package=KERAS_PACKAGE)
+class HoistedLSTM(keras.layers.LSTM):
+    """A ``keras.layers.LSTM`` whose input projection is one matrix product per batch.
+
+    Takes the arguments of ``keras.layers.LSTM``. The hoisted loop runs when the layer is
+    called without a mask, recurrent dropout, ``go_backwards`` or ``unroll``, and the
+    backend has no cuDNN LSTM for it; otherwise the layer runs as ``keras.layers.LSTM``.
+    """
+
+    def inner_loop(self, sequences, initial_state, mask, training=False):
+        cell = self.cell
+        if (
+            mask is not None
+            or self.recurrent_dropout
+            or self.go_backwards
+            or self.unroll
+            or (self.use_cudnn in ("auto", True) and self._cudnn_available())
+        ):
+            return super().inner_loop(sequences, initial_state, mask, training=training)
+
+        if training and cell.dropout:
+            # The mask keras.layers.LSTM applies to every frame (drawn once per call).
+            dropout_mask = cell.get_dropout_mask(sequences[:, 0, :])
+            sequences = sequences * ops.expand_dims(dropout_mask, axis=1)
+        n_videos, n_frames = ops.shape(sequences)[0], ops.shape(sequences)[1]
+        flat = ops.reshape(sequences, (-1, sequences.shape[-1]))
+        projected = ops.add(ops.matmul(flat, cell.kernel), cell.bias)
+        projected = ops.reshape(projected, (n_videos, n_frames, 4 * cell.units))
+        recurrent_kernel = cell.recurrent_kernel
+
+        def step(z, states):
+            h, c = states
+            z = ops.add(z, ops.matmul(h, recurrent_kernel))
+            z_i, z_f, z_c, z_o = ops.split(z, 4, axis=-1)
+            c = cell.recurrent_activation(z_f) * c + cell.recurrent_activation(
+                z_i
+            ) * cell.activation(z_c)
+            h = cell.recurrent_activation(z_o) * cell.activation(c)
+            return h, [h, c]
+
+        return backend.rnn(
+            step,
+            projected,
+            initial_state,
+            go_backwards=False,
+            return_all_outputs=self.return_sequences,
+        )
+
+    def _cudnn_available(self):
+        """Whether this backend would compute the layer with cuDNN (a GPU is visible)."""
+        cell = self.cell
+        try:
+            return bool(
+                backend.cudnn_ok(
+                    cell.activation, cell.recurrent_activation, self.unroll, cell.use_bias
+                )
+            )
+        except (AttributeError, NotImplementedError, TypeError):
+            return False
