@@ -1,10 +1,17 @@
 """Memory profile of successive LSTMVideoClassifier fits in one process (issue 12).
 
-After each fit, and after freeing the classifier, it prints the process's RSS and what could
-hold memory across fits: live Keras models and layers, TensorFlow functions, the Python
-functions TensorFlow keeps for ``tf.py_function`` / ``Dataset.from_generator`` (a global
-registry), and the RSS that glibc gives back to the system on ``malloc_trim(0)`` (memory
-freed but kept by the allocator, as opposed to memory still referenced).
+After each fit, and after dropping the classifier as a search does (without collecting
+garbage, unless ``--collect``), it prints the process's RSS and what could hold memory
+across fits: Keras models and layers not freed yet (live, or cyclic garbage waiting for
+Python's collector), TensorFlow functions, the gradient functions registered in
+TensorFlow's global registry by ``tf.custom_gradient`` while tracing, the Python functions
+TensorFlow keeps for ``tf.py_function`` / ``Dataset.from_generator`` (another global
+registry), and, with ``--trim``, the RSS that glibc gives back on ``malloc_trim(0)``
+(memory freed but kept by the allocator, as opposed to memory still referenced).
+
+It found the two causes of issue 12's per-fit growth: each fit registered a custom
+gradient (Keras's optimizer's all-reduce) that held its model's variables, and each fit's
+model, a web of cyclic references, waited for a garbage collection that seldom came.
 
     python benchmarks/profile_fit_memory.py                       # 25 x 40 x 25088, 360 units
     python benchmarks/profile_fit_memory.py --fits 50 --epochs 1
@@ -38,6 +45,7 @@ def live_objects():
     """Counts of the objects that could keep a fit's memory alive after it is freed."""
     import keras
     import tensorflow as tf
+    from tensorflow.python.framework import ops
     from tensorflow.python.ops import script_ops
 
     counts = {"keras models": 0, "keras layers": 0, "tf.functions": 0}
@@ -48,6 +56,8 @@ def live_objects():
             counts["keras layers"] += 1
         elif isinstance(obj, tf.types.experimental.PolymorphicFunction):
             counts["tf.functions"] += 1
+    counts["custom gradients registered"] = sum(
+        name.startswith("CustomGradient") for name in ops.gradient_registry.list())
     counts["py_func registry"] = script_ops._py_funcs.size()
     return counts
 
@@ -70,6 +80,8 @@ def main(argv=None):
     parser.add_argument("--n-units", type=int, default=360)
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--fits", type=int, default=6)
+    parser.add_argument("--collect", action="store_true",
+                        help="collect garbage (gc.collect) after each fit")
     parser.add_argument("--trim", action="store_true",
                         help="also call malloc_trim(0) after each fit and print what it returned")
     parser.add_argument("--smoke", action="store_true", help="smallest run, to check it works")
@@ -91,10 +103,11 @@ def main(argv=None):
         clf.fit(X, y)
         after_fit = rss_gib()
         del clf
-        gc.collect()
+        if args.collect:
+            gc.collect()
         rss.append(rss_gib())
-        line = (f"fit {fit:2d}: RSS {after_fit:.2f} GiB after fit, {rss[-1]:.2f} after freeing it, "
-                f"peak {peak_rss_gib():.2f}; ")
+        line = (f"fit {fit:2d}: RSS {after_fit:.2f} GiB after fit, {rss[-1]:.2f} after "
+                f"dropping it, peak {peak_rss_gib():.2f}; ")
         line += ", ".join(f"{k} {v}" for k, v in live_objects().items())
         if args.trim:
             line += f"; malloc_trim gave back {malloc_trim():.2f} GiB"

@@ -6,6 +6,7 @@ this module costs no more than scikit-learn.
 
 import contextlib
 import functools
+import gc
 import random
 from numbers import Integral, Real
 
@@ -29,6 +30,10 @@ from ._training import train
 # Dtypes of X used as they are (a float16 or float32 np.memmap is not copied); any other
 # dtype is converted to the first one.
 _DTYPES = [np.float32, np.float16]
+
+# A fit whose LSTM has at least this many input weights (n_features x n_units; 9 million at
+# the paper's size, 0.3 GB with RMSProp's state) first collects garbage: see _collect_garbage.
+_COLLECT_GARBAGE_ABOVE = 1_000_000
 
 # Number of values of X checked for NaN and infinity at a time.
 _FINITE_CHECK_CHUNK = 1 << 22
@@ -137,8 +142,9 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
         Names of the features, set only when ``X`` was a 2-D pandas DataFrame with string
         column names.
     model_ : keras.Model
-        The fitted Keras network (``LSTM`` then ``Dense``). Its input is
-        ``(None, None, n_features_in_)``: any number of frames.
+        The fitted Keras network (``LSTM`` then ``Dense``); the LSTM is a
+        ``keras.layers.LSTM`` subclass that computes the same function faster (see
+        Notes). Its input is ``(None, None, n_features_in_)``: any number of frames.
     history_ : dict of str to list of float
         Per-epoch training metrics: ``loss`` and ``accuracy``, plus ``val_loss`` and
         ``val_accuracy`` when ``validation_split > 0``.
@@ -182,15 +188,30 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
     in one streaming pass, at each ``fit`` and ``predict``; ``sklearn.config_context(
     assume_finite=True)`` skips that pass.
 
+    **Speed at the paper's size.** The LSTM is ``keras.layers.LSTM`` computed another
+    way (``HoistedLSTM``): the product of every frame of a batch with the ``n_features x
+    4 n_units`` input kernel, nearly all the work at 25088 features, is one matrix
+    product before the recurrence instead of one per frame inside it, and the recurrence
+    carries only the hidden state. The weights are Keras's (``model_.get_layer("lstm")``
+    loads into a plain ``keras.layers.LSTM`` with the same outputs). On a GPU with
+    cuDNN the layer runs cuDNN's LSTM, as Keras's does. ``compute_dtype="bfloat16"``
+    computes the LSTM in Keras's mixed precision with float32 weights. Measured figures:
+    ``benchmarks/RESULTS.md``.
+
     **Implementation.** This estimator composes a scikeras ``KerasClassifier`` rather
     than inheriting from it: scikeras 0.13 is not a valid scikit-learn >= 1.7 estimator
-    (mixin order, tags). scikeras builds and compiles the model, and pickles it; training
-    calls Keras's ``fit`` on batches gathered from ``X`` (see above), because Keras's
-    ``fit`` on an array copies the whole array into a TensorFlow tensor. The training
-    videos are shuffled at each epoch and split into batches of ``batch_size`` (the
-    last one smaller), as Keras does for arrays with ``shuffle=True``. Prediction calls
-    ``model_`` directly, because scikeras checks that ``X.shape[1:]`` equals the
-    training shape, which would forbid a different number of frames at prediction time.
+    (mixin order, tags). scikeras builds and compiles the model, and pickles it. Training
+    runs Keras's compiled train step (``model.train_on_batch``) on batches gathered from
+    ``X`` by a read-ahead thread, with the callbacks, history and progress bar that
+    Keras's ``fit`` gives: ``fit`` on an array copies the whole array into a TensorFlow
+    tensor, and ``fit`` on a generator registers it with TensorFlow for the rest of the
+    process. The training videos are shuffled at each epoch and split into batches of
+    ``batch_size`` (the last one smaller), as Keras does for arrays with
+    ``shuffle=True``. Nothing of a fit stays in the process after the estimator is
+    freed, so hundreds of fits in one process (a grid search) keep memory flat.
+    Prediction calls ``model_`` directly, because scikeras checks that ``X.shape[1:]``
+    equals the training shape, which would forbid a different number of frames at
+    prediction time.
 
     **Reproducibility.** With an int ``random_state``, ``fit`` seeds Python's ``random``,
     NumPy, Keras and TensorFlow (``keras.utils.set_random_seed``), and the shuffling of
@@ -387,6 +408,7 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
         attributes."""
         from scikeras.wrappers import KerasClassifier
 
+        self._collect_garbage()
         build = functools.partial(
             build_lstm_model,
             n_features=self.n_features_in_,
@@ -426,6 +448,19 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
             verbose=self.verbose,
             rng=np.random.default_rng(seed),
         )
+
+    def _collect_garbage(self):
+        """Free the Keras models of earlier fits that nothing refers to any more, before a big
+        model is built.
+
+        A Keras model's layers, graph nodes and compiled functions refer to one another, so
+        a model no longer used is freed only by Python's cyclic garbage collector, which may
+        not run for many fits: in a search, each fit's model (at the paper's size 0.3 GB of
+        weights and optimizer state) stayed in memory (issue 12's memory profile). Small
+        models are not worth the collection's time.
+        """
+        if self.n_features_in_ * self.n_units >= _COLLECT_GARBAGE_ABOVE:
+            gc.collect()
 
     def predict_proba(self, X):
         """Probability of each class for each video.

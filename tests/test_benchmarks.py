@@ -29,3 +29,16 @@ def test_smoke(path, capsys, monkeypatch):
     load(path, monkeypatch).main(["--smoke"])
     out = capsys.readouterr().out
     assert "target" in out, out  # each script reports its figures against a target
+
+
+# Scripts that measure without a target of their own: they must still run.
+OTHER_SCRIPTS = {
+    "profile_fit_memory.py": "custom gradients registered",
+    "sweep_hours.py": "hours for a sweep",
+}
+
+
+@pytest.mark.parametrize("name", sorted(OTHER_SCRIPTS))
+def test_other_scripts_smoke(name, capsys, monkeypatch):
+    load(BENCHMARKS_DIR / name, monkeypatch).main(["--smoke"])
+    assert OTHER_SCRIPTS[name] in capsys.readouterr().out

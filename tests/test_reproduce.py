@@ -229,3 +229,26 @@ def test_store_is_filled_chunk_by_chunk_and_bad_videos_named_by_their_index(
         _reproduce._fill_store(featurizer, videos, n_jobs=1, verbose=0)
     assert [i for i, _ in info.value.errors] == [3] and info.value.n_videos == 5
     assert len(list((tmp_path / "store").rglob("*.npy"))) == 4  # every readable video
+
+
+def test_cli_compute_dtype_reaches_vgg16_and_the_lstms(run, kth_home, tmp_path, capsys,
+                                                      monkeypatch):
+    from skactrec import _classifier
+
+    built, build = [], _classifier.build_lstm_model
+
+    def spy(**kwargs):
+        built.append(kwargs["compute_dtype"])
+        return build(**kwargs)
+
+    monkeypatch.setattr(_classifier, "build_lstm_model", spy)
+    output = tmp_path / "bf16"
+    code = main(["reproduce", "kth", "--data-home", str(kth_home), "--output", str(output),
+                 *CLI_TINY, "--compute-dtype", "bfloat16"])
+    assert code == 0, capsys.readouterr().err
+    assert built and set(built) == {"bfloat16"}  # every fit of the sweep
+    summary = json.loads((output / "summary.json").read_text())
+    assert summary["settings"]["compute_dtype"] == "bfloat16"
+    # VGG16 ran in bfloat16: the store holds features of that setting only.
+    settings = [json.loads(p.read_text()) for p in (output / "features").rglob("settings.json")]
+    assert [s["compute_dtype"] for s in settings] == ["bfloat16"]
