@@ -43,6 +43,8 @@ def parse_args(argv):
     parser.add_argument("--frame-size", type=int, default=64)
     parser.add_argument("--layer", default="block1_pool")
     parser.add_argument("--fit", action="store_true", help="also fit an LSTM on the features")
+    parser.add_argument("--accuracy-only", action="store_true",
+                        help="only the precision question (features and LSTM compute dtypes)")
     parser.add_argument("--smoke", action="store_true", help="smallest run, to check it works")
     parser.add_argument("--child", help=argparse.SUPPRESS)  # one measurement, as JSON
     args = parser.parse_args(argv)
@@ -139,7 +141,8 @@ def slope(sizes, values):
 def reduced_precision_accuracy(smoke):
     """LOGO accuracy of the same LSTM on a synthetic task from float32 features, the same
     rounded to float16 (``dtype="float16"``), and features computed in bfloat16
-    (``compute_dtype="bfloat16"``)."""
+    (``compute_dtype="bfloat16"``); then of the LSTM itself computing in bfloat16 and
+    float16 (``LSTMVideoClassifier(compute_dtype=...)``) on the float32 features."""
     from sklearn.model_selection import LeaveOneGroupOut, cross_val_score
 
     from skactrec import LSTMVideoClassifier, VGG16FrameFeaturizer
@@ -168,7 +171,14 @@ def reduced_precision_accuracy(smoke):
         accuracy[name] = scores.mean()
         print(f"  {name:<17} features: relative difference from float32 {error:.1e}, "
               f"LOGO accuracy {scores.mean():.3f} (folds {np.round(scores, 3).tolist()})")
-    for name in ["float16", "bfloat16 compute"]:
+    for compute_dtype in ["bfloat16", "float16"]:
+        name = f"LSTM {compute_dtype}"
+        scores = cross_val_score(classifier.set_params(compute_dtype=compute_dtype), full,
+                                 data.target, groups=data.groups, cv=LeaveOneGroupOut())
+        accuracy[name] = scores.mean()
+        print(f"  {name:<17} on float32 features: LOGO accuracy {scores.mean():.3f} "
+              f"(folds {np.round(scores, 3).tolist()})")
+    for name in ["float16", "bfloat16 compute", "LSTM bfloat16", "LSTM float16"]:
         difference = accuracy[name] - accuracy["float32"]
         print(f"{name} - float32 accuracy: {difference:+.3f} (target: within 0.02): "
               f"{'PASS' if abs(difference) <= 0.02 else 'FAIL'}")
@@ -182,6 +192,8 @@ def main(argv=None):
         return None
     from skactrec.datasets import make_synthetic_videos
 
+    if args.accuracy_only:
+        return reduced_precision_accuracy(args.smoke)
     results = {}
     with tempfile.TemporaryDirectory() as workdir:
         # Decoded once, shared by the measurements as a memory-mapped file.

@@ -1,6 +1,7 @@
 """reproduce end to end on a fake KTH made of real synthetic clips, its writers, its CLI."""
 
 import csv
+import functools
 import json
 import shutil
 from pathlib import Path
@@ -237,6 +238,7 @@ def test_cli_compute_dtype_reaches_vgg16_and_the_lstms(run, kth_home, tmp_path, 
 
     built, build = [], _classifier.build_lstm_model
 
+    @functools.wraps(build)  # scikeras passes what the signature takes
     def spy(**kwargs):
         built.append(kwargs["compute_dtype"])
         return build(**kwargs)
