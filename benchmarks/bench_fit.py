@@ -35,6 +35,7 @@ import tempfile
 import time
 
 import numpy as np
+from _timing import epoch_timer
 from bench_memory import PeakSampler
 
 from skactrec import LSTMVideoClassifier
@@ -173,22 +174,6 @@ def rss():
     return PeakSampler.status().get("VmRSS", 0)
 
 
-class EpochTimes:
-    """A Keras callback factory: the wall time of each epoch."""
-
-    def __new__(cls, times):
-        import keras
-
-        class Callback(keras.callbacks.Callback):
-            def on_epoch_begin(self, epoch, logs=None):
-                self.start = time.perf_counter()
-
-            def on_epoch_end(self, epoch, logs=None):
-                times.append(time.perf_counter() - self.start)
-
-        return Callback()
-
-
 def run_child(args, config):
     """One measurement in this fresh process; its figures as a dict."""
     kind, path = config["kind"], config["path"]
@@ -210,14 +195,14 @@ def run_child(args, config):
             model.compile(optimizer="rmsprop", loss="categorical_crossentropy")
             Y = np.eye(args.n_classes, dtype=np.float32)[y]
             model.fit(X, Y, batch_size=args.batch_size, epochs=config["epochs"], shuffle=True,
-                      verbose=0, callbacks=[EpochTimes(times)])
+                      verbose=0, callbacks=[epoch_timer(times)])
         elif kind == "repeat":
             result["rss_after_fit"] = []
             for fit in range(config["fits"]):
                 classifier(args, config["epochs"], "float32", [], fit).fit(X, y)
                 result["rss_after_fit"].append(rss())
         else:
-            clf = classifier(args, config["epochs"], kind.split("-")[0], [EpochTimes(times)], 0)
+            clf = classifier(args, config["epochs"], kind.split("-")[0], [epoch_timer(times)], 0)
             clf.fit(X, y)
     result.update(wall=time.perf_counter() - start, epoch_times=times,
                   peak_hwm=PeakSampler.status()["VmHWM"], peak_anon=sampler.peak["RssAnon"])

@@ -33,6 +33,7 @@ import time
 import types
 
 import numpy as np
+from _timing import epoch_timer
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PAPER = dict(n_videos=383, n_frames=40, n_features=25088, n_units=360, n_classes=6)
@@ -75,21 +76,11 @@ def build(kind, policy, args, seed=0):
 
 def epoch_seconds(kind, policy, X, Y, args):
     """Median wall time of the epochs after the first (which compiles the train step)."""
-    import keras
-
     train = skactrec_module("_training").train
     times = []
-
-    class EpochTimes(keras.callbacks.Callback):
-        def on_epoch_begin(self, epoch, logs=None):
-            self.start = time.perf_counter()
-
-        def on_epoch_end(self, epoch, logs=None):
-            times.append(time.perf_counter() - self.start)
-
     model = build(kind, policy, args)
     train(model, X, Y, batch_size=args.batch_size, epochs=args.epochs, validation_split=0.0,
-          callbacks=[EpochTimes()], verbose=0, rng=np.random.default_rng(0))
+          callbacks=[epoch_timer(times)], verbose=0, rng=np.random.default_rng(0))
     return statistics.median(times[1:] or times)
 
 

@@ -22,9 +22,9 @@ under 1% of a fit).
 """
 
 import argparse
-import time
 
 import numpy as np
+from _timing import epoch_timer
 
 from skactrec import LSTMVideoClassifier
 
@@ -45,17 +45,8 @@ def seconds_per_video_epoch(n_units, compute_dtype, args):
     X = rng.standard_normal((args.n_videos, args.n_frames, args.n_features), dtype=np.float32)
     y = np.arange(args.n_videos) % 6
     times = []
-    import keras
-
-    class EpochTimes(keras.callbacks.Callback):
-        def on_epoch_begin(self, epoch, logs=None):
-            self.start = time.perf_counter()
-
-        def on_epoch_end(self, epoch, logs=None):
-            times.append(time.perf_counter() - self.start)
-
     LSTMVideoClassifier(n_units=n_units, epochs=2, compute_dtype=compute_dtype,
-                        callbacks=[EpochTimes()], random_state=0).fit(X, y)
+                        callbacks=[epoch_timer(times)], random_state=0).fit(X, y)
     return times[-1] / args.n_videos
 
 

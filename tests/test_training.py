@@ -1,0 +1,37 @@
+"""skactrec._training.train trains as Keras's fit does: same updates, same epoch metrics."""
+
+import numpy as np
+import pytest
+
+from skactrec._lstm_model import build_lstm_model
+from skactrec._training import train
+
+keras = pytest.importorskip("keras")
+
+
+class InOrder:
+    """An rng whose permutations are the identity: batches in the order of X, as
+    Keras's ``fit(shuffle=False)`` takes them."""
+
+    def permutation(self, n):
+        return np.arange(n)
+
+
+def test_same_weights_and_history_as_keras_fit():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(12, 5, 3)).astype(np.float32)
+    Y = np.eye(2, dtype=np.float32)[rng.randint(2, size=12)]
+    ours, reference = (build_lstm_model(n_features=3, n_classes=2, n_units=4, seed=0)
+                       for _ in range(2))
+    reference.set_weights(ours.get_weights())
+    # 9 training videos, batches of 4, 4 and 1: the epoch's metrics are averages weighted by batch size.
+    history = train(ours, X, Y, batch_size=4, epochs=3, validation_split=0.25, callbacks=[],
+                    verbose=0, rng=InOrder())
+    expected = reference.fit(X, Y, batch_size=4, epochs=3, validation_split=0.25, shuffle=False,
+                             verbose=0).history
+    assert set(history) == set(expected) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+    for name in expected:
+        np.testing.assert_allclose(history[name], expected[name], rtol=1e-5, atol=1e-6)
+    for ours_weight, reference_weight in zip(ours.get_weights(), reference.get_weights(),
+                                             strict=True):
+        np.testing.assert_allclose(ours_weight, reference_weight, rtol=1e-5, atol=1e-6)
