@@ -114,9 +114,10 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
         Activation of the dense output layer. See Notes.
     compute_dtype : {"float32", "bfloat16", "float16"}, default="float32"
         Type the LSTM computes in. ``"bfloat16"`` and ``"float16"`` are Keras's mixed
-        precision (float32 weights, the output layer in float32): faster on CPUs with
-        AVX512-BF16 or AMX (``"bfloat16"``) and on GPUs with tensor cores (either). The
-        paper computes in float32. See Notes.
+        precision with float32 weights: the input projection of the frames, nearly all
+        the work, runs in that type, the recurrence and the output layer in float32.
+        Faster on CPUs with AVX512-BF16 or AMX (``"bfloat16"``) and on GPUs with tensor
+        cores (either). The paper computes in float32. See Notes.
     validation_split : float, default=0.0
         Fraction of the training videos held out (the last ones, before shuffling, as in
         Keras) to report ``val_loss`` and ``val_accuracy`` in ``history_`` after each epoch.
@@ -193,9 +194,9 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
     4 n_units`` input kernel, nearly all the work at 25088 features, is one matrix
     product before the recurrence instead of one per frame inside it, and the recurrence
     carries only the hidden state. The weights are Keras's (``model_.get_layer("lstm")``
-    loads into a plain ``keras.layers.LSTM`` with the same outputs). On a GPU with
-    cuDNN the layer runs cuDNN's LSTM, as Keras's does. ``compute_dtype="bfloat16"``
-    computes the LSTM in Keras's mixed precision with float32 weights. Measured figures:
+    loads into a plain ``keras.layers.LSTM`` with the same outputs). The same runs on
+    GPUs, where it was faster than cuDNN's LSTM. ``compute_dtype="bfloat16"`` computes the
+    projection in Keras's mixed precision with float32 weights. Measured figures:
     ``benchmarks/RESULTS.md``.
 
     **Implementation.** This estimator composes a scikeras ``KerasClassifier`` rather
