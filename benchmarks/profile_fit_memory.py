@@ -21,24 +21,19 @@ model, a web of cyclic references, waited for a garbage collection that seldom c
 import argparse
 import ctypes
 import gc
-import os
 
 import numpy as np
+from bench_memory import PeakSampler
 
 
 def rss_gib():
-    """Resident set size of this process, GiB (Linux)."""
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**30
+    """Resident set size of this process, GiB."""
+    return PeakSampler.status()["VmRSS"] / 2**30
 
 
 def peak_rss_gib():
-    """High-water mark of the resident set size since the process started, GiB (Linux)."""
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 2**20
-    return float("nan")
+    """High-water mark of the resident set size since the process started, GiB."""
+    return PeakSampler.status()["VmHWM"] / 2**30
 
 
 def live_objects():
