@@ -4,10 +4,11 @@ Keras's ``model.fit`` on an array copies it whole into a TensorFlow tensor, and 
 ``PyDataset`` it runs a ``tf.data`` generator pipeline whose Python functions TensorFlow
 registers for the life of the process, each holding the dataset, hence X (see issue 12's
 memory profile). Here each batch is gathered from X (an array or a memmap) by a read-ahead
-thread while the previous one trains, and handed to ``model.train_on_batch``, the same
-compiled train step that ``fit`` runs. The callbacks see what ``fit`` would show them:
-epochs, batches, the epoch's metrics averaged over its samples, ``val_`` metrics, and
-``model.stop_training``. Keras is imported by the caller.
+thread while the previous one trains (:mod:`skactrec._batches`), and handed to
+``model.train_on_batch``, the same compiled train step that ``fit`` runs, with RMSProp's
+update compiled in place (:mod:`skactrec._fused_rmsprop`). The callbacks see what ``fit``
+would show them: epochs, batches, the epoch's metrics averaged over its samples, ``val_``
+metrics, and ``model.stop_training``. Keras is imported by the caller.
 
 Nothing of a fit outlives it (issue 12: 50 fits in one process leave RSS flat). Keras's
 TensorFlow optimizer sums the gradients across replicas with
@@ -20,9 +21,11 @@ sum is the identity, so :func:`_single_replica_gradients` skips it.
 """
 
 import copy
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+
+from ._batches import read_ahead
+from ._fused_rmsprop import fused_rmsprop_updates
 
 
 def split_batches(n_samples, batch_size, epochs, validation_split, rng):
@@ -49,25 +52,6 @@ def split_batches(n_samples, batch_size, epochs, validation_split, rng):
         for i in range(split_at, n_samples, batch_size)
     ]
     return train, validation
-
-
-def _read_ahead(X, Y, index_batches):
-    """Yield ``(X[i] as float32, Y[i])`` for each index array ``i``, gathering the next batch
-    in a thread while the caller uses the current one (NumPy copies release the GIL)."""
-
-    def gather(index):
-        return np.asarray(X[index], dtype=np.float32), Y[index]
-
-    if not index_batches:
-        return
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="skactrec-batches") as pool:
-        pending = pool.submit(gather, index_batches[0])
-        for index in index_batches[1:]:
-            batch = pending.result()
-            pending = pool.submit(gather, index)
-            yield batch
-            del batch  # not held while the next one is gathered and trained
-        yield pending.result()
 
 
 class _EpochMetrics:
@@ -106,7 +90,17 @@ def train(model, X, Y, *, batch_size, epochs, validation_split, callbacks, verbo
     )
     model.stop_training = False
     callback_list.on_train_begin()
-    batches = _read_ahead(X, Y, train_batches)
+    with fused_rmsprop_updates(model):
+        epoch_logs = _run_epochs(model, X, Y, train_batches, validation_batches, epochs,
+                                 callback_list)
+    callback_list.on_train_end(epoch_logs)
+    return {name: list(values) for name, values in model.history.history.items()}
+
+
+def _run_epochs(model, X, Y, train_batches, validation_batches, epochs, callback_list):
+    """The epochs of :func:`train`; the last epoch's logs."""
+    steps = len(train_batches) // epochs
+    batches = read_ahead(X, Y, train_batches)
     epoch_logs = {}
     for epoch in range(epochs):
         callback_list.on_epoch_begin(epoch)
@@ -126,14 +120,13 @@ def train(model, X, Y, *, batch_size, epochs, validation_split, callbacks, verbo
         if model.stop_training:
             break
     batches.close()  # ends the read-ahead thread when training stopped early
-    callback_list.on_train_end(epoch_logs)
-    return {name: list(values) for name, values in model.history.history.items()}
+    return epoch_logs
 
 
 def _evaluate(model, X, Y, index_batches):
     """The ``val_`` metrics of ``model`` on the validation batches."""
     metrics = _EpochMetrics()
-    for x, y in _read_ahead(X, Y, index_batches):
+    for x, y in read_ahead(X, Y, index_batches):
         metrics.add(model.test_on_batch(x, y, return_dict=True), len(x))
     return metrics.result(prefix="val_")
 
