@@ -34,7 +34,7 @@ def read_ahead(X, Y, index_batches):
     import keras
 
     as_tensor = _tensorflow_view if keras.backend.backend() == "tensorflow" else None
-    with _BatchReader(X) as reader, ThreadPoolExecutor(
+    with BatchReader(X) as reader, ThreadPoolExecutor(
         max_workers=1, thread_name_prefix="skactrec-batches"
     ) as pool:
 
@@ -51,7 +51,7 @@ def read_ahead(X, Y, index_batches):
         yield pending.result()
 
 
-class _BatchReader:
+class BatchReader:
     """Reads ``X[index]`` into a new 64-byte aligned float32 array; from the file with
     ``os.preadv`` when X is a view of a ``np.memmap`` whose videos are each contiguous."""
 
@@ -79,6 +79,13 @@ class _BatchReader:
             out[...] = X[index]
         return out
 
+    def chunks(self, n_videos):
+        """X in consecutive chunks of ``n_videos`` videos: views of an in-memory X, float32
+        arrays read from the file of a memmap X."""
+        for start in range(0, self.X.shape[0], n_videos):
+            stop = min(start + n_videos, self.X.shape[0])
+            yield self.read(np.arange(start, stop)) if self.fd is not None else self.X[start:stop]
+
     def _pread(self, index, out):
         _, start, stride = self.layout
         video = out[0] if self.X.dtype == out.dtype else np.empty(out.shape[1:], self.X.dtype)
@@ -91,18 +98,18 @@ class _BatchReader:
 
 def memmap_layout(X):
     """``(path, offset of X[0] in the file, bytes from one video to the next)`` when X is a
-    ``np.memmap`` or a view of one whose videos each lie contiguous in the file, else None."""
-    mapping = getattr(X, "_mmap", None)
-    if not isinstance(X, np.memmap) or not isinstance(mapping, mmap.mmap) or X.ndim < 1:
+    ``np.memmap`` or a view of one (scikit-learn's validation returns a plain ndarray view)
+    whose videos each lie contiguous in the file; else None."""
+    if not isinstance(X, np.ndarray) or X.ndim < 1 or X.shape[0] == 0 or not hasattr(os, "preadv"):
         return None
-    if X.mode == "c" or not hasattr(os, "preadv"):  # copy-on-write: the file is not X
-        return None
-    if not X[:1].flags.c_contiguous or X.shape[0] == 0:
-        return None
-    root = X
-    while isinstance(root, np.ndarray) and root.base is not mapping:
+    root = X  # the array made by np.memmap, the one whose base is the mmap itself
+    while not isinstance(root.base, mmap.mmap):
         root = root.base
+        if not isinstance(root, np.ndarray):
+            return None
     if not isinstance(root, np.memmap) or not root.filename:
+        return None
+    if root.mode == "c" or not X[:1].flags.c_contiguous:  # copy-on-write: the file is not X
         return None
     start = root.offset + (X.ctypes.data - root.ctypes.data)
     return os.fspath(root.filename), start, X.strides[0]

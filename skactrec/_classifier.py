@@ -23,6 +23,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._batches import BatchReader
 from ._lstm_model import OPTIMIZERS, build_lstm_model
 from ._precision import COMPUTE_DTYPES
 from ._training import train
@@ -43,8 +44,9 @@ def _check_finite(X, estimator_name):
     """Raise sklearn's ValueError if X holds NaN or infinity, reading X a chunk of videos
     at a time: one streaming pass, with temporaries of a chunk's size at most."""
     step = max(1, _FINITE_CHECK_CHUNK // max(1, X[:1].size))
-    for start in range(0, X.shape[0], step):
-        assert_all_finite(X[start : start + step], estimator_name=estimator_name, input_name="X")
+    with BatchReader(X) as reader:  # a memmap's file is read, not mapped into RSS
+        for chunk in reader.chunks(step):
+            assert_all_finite(chunk, estimator_name=estimator_name, input_name="X")
 
 
 @contextlib.contextmanager
@@ -483,10 +485,13 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
         # batch by batch rather than through model.predict, which traces a TF graph per
         # input shape (slow for small inputs, and warns about retracing).
         scores = np.empty((X.shape[0], len(self.classes_)), dtype=np.float64)
-        for start in range(0, X.shape[0], self.batch_size):
-            stop = start + self.batch_size
-            batch = np.asarray(X[start:stop], dtype=np.float32)
-            scores[start:stop] = np.asarray(self.model_(batch, training=False))
+        start = 0
+        with BatchReader(X) as reader:  # a memmap's file is read, not mapped into RSS
+            for batch in reader.chunks(self.batch_size):
+                stop = start + len(batch)
+                batch = np.asarray(batch, dtype=np.float32)
+                scores[start:stop] = np.asarray(self.model_(batch, training=False))
+                start = stop
         totals = scores.sum(axis=1, keepdims=True)
         # Softmax rows already sum to 1 (up to float32 rounding); sigmoid rows do not.
         # A row of sigmoids that all underflowed to 0 becomes uniform.

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from skactrec._batches import _BatchReader, aligned_empty, memmap_layout, read_ahead
+from skactrec._batches import BatchReader, aligned_empty, memmap_layout, read_ahead
 
 keras = pytest.importorskip("keras")
 
@@ -22,7 +22,7 @@ def features_file(tmp_path):
 
 
 def read(X, index):
-    with _BatchReader(X) as reader:
+    with BatchReader(X) as reader:
         return reader.read(np.asarray(index))
 
 
@@ -36,6 +36,7 @@ def test_aligned_arrays_start_at_64_bytes():
     lambda X: X[3:9],
     lambda X: X[::-2],
     lambda X: X[1::3],
+    lambda X: np.asarray(X)[2:],  # a plain ndarray view, as scikit-learn's validation returns
 ])
 def test_memmap_views_are_read_from_the_file(features_file, view):
     path, values = features_file
@@ -93,6 +94,21 @@ def test_memmap_pages_are_not_mapped_into_the_process(tmp_path):
     assert mapped_rss_kib(tmp_path / "big.npy") < 512
     np.take(X, np.arange(16), axis=0)  # the same rows read through the map, for contrast
     assert mapped_rss_kib(tmp_path / "big.npy") > 7 * 1024
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps").exists(), reason="needs Linux's /proc")
+def test_classifier_reads_a_memmap_without_mapping_it(tmp_path):
+    """fit's finiteness check and batches, and predict, all read the file."""
+    from skactrec import LSTMVideoClassifier
+
+    values = np.random.RandomState(0).normal(size=(16, 8, 16384)).astype(np.float32)
+    np.save(tmp_path / "big.npy", values)
+    X = np.load(tmp_path / "big.npy", mmap_mode="r")
+    y = np.arange(16) % 2
+    clf = LSTMVideoClassifier(n_units=2, epochs=1, batch_size=8, random_state=0).fit(X, y)
+    proba = clf.predict_proba(X)
+    assert mapped_rss_kib(tmp_path / "big.npy") < 512
+    np.testing.assert_allclose(proba, clf.predict_proba(values), rtol=1e-6)
 
 
 def test_read_ahead_hands_tensorflow_the_gathered_memory(features_file):

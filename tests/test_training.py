@@ -24,7 +24,7 @@ def test_same_weights_and_history_as_keras_fit():
     ours, reference = (build_lstm_model(n_features=3, n_classes=2, n_units=4, seed=0)
                        for _ in range(2))
     reference.set_weights(ours.get_weights())
-    # 9 training videos, batches of 4, 4 and 1: the epoch's metrics are averages weighted by batch size.
+    # 9 training videos, batches of 4, 4 and 1: epoch metrics are averages weighted by batch size.
     history = train(ours, X, Y, batch_size=4, epochs=3, validation_split=0.25, callbacks=[],
                     verbose=0, rng=InOrder())
     expected = reference.fit(X, Y, batch_size=4, epochs=3, validation_split=0.25, shuffle=False,
