@@ -187,7 +187,10 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
     VGG16 features on disk); any other dtype is first converted to a float32 copy in
     memory. ``fit`` gathers each batch of videos from ``X`` when Keras needs it and casts
     it to float32, and ``predict_proba`` runs batch by batch, so memory holds a few
-    batches of ``X`` at a time. Checking ``X`` for NaN and infinity reads it once more,
+    batches of ``X`` at a time. A memmap's batches are read from its file, so its pages
+    stay in the system's page cache and out of the process's resident memory. During
+    ``fit``, RMSProp's update of the large input kernel is compiled by XLA into one
+    in-place pass (Keras's formula; no temporary copies of the kernel). Checking ``X`` for NaN and infinity reads it once more,
     in one streaming pass, at each ``fit`` and ``predict``; ``sklearn.config_context(
     assume_finite=True)`` skips that pass.
 
