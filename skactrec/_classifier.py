@@ -190,9 +190,9 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
     batches of ``X`` at a time. A memmap's batches are read from its file, so its pages
     stay in the system's page cache and out of the process's resident memory. During
     ``fit``, RMSProp's update of the large input kernel is compiled by XLA into one
-    in-place pass (Keras's formula; no temporary copies of the kernel). Checking ``X`` for NaN and infinity reads it once more,
-    in one streaming pass, at each ``fit`` and ``predict``; ``sklearn.config_context(
-    assume_finite=True)`` skips that pass.
+    in-place pass (Keras's formula; no temporary copies of the kernel). Checking ``X``
+    for NaN and infinity reads it once more, in one streaming pass, at each ``fit`` and
+    ``predict``; ``sklearn.config_context(assume_finite=True)`` skips that pass.
 
     **Speed at the paper's size.** The LSTM is ``keras.layers.LSTM`` computed another
     way (``HoistedLSTM``): the product of every frame of a batch with the ``n_features x

@@ -13,6 +13,7 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context, clone
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ._frame_batches import FrameBatcher
 from ._progress import Progress
 from ._store import FeatureStore
 from ._vgg16 import (
@@ -133,9 +134,10 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
         ``"first"``: the first ``n_frames`` frames (the paper). ``"uniform"``: frames
         spread evenly over the whole video.
     batch_size : int, default=8
-        Frames per VGG16 forward pass. Frames of one video are batched together, so a
-        value above ``n_frames`` acts as ``n_frames``. On a CPU, 8 is as fast as larger
-        batches; a GPU is used better by whole videos (``batch_size=n_frames``).
+        Frames per VGG16 forward pass. The frames of consecutive videos are batched
+        together, so every pass but the last is full, also when ``batch_size`` exceeds
+        ``n_frames``; the features are the same whatever the batch size. On a CPU, 8 is
+        as fast as larger batches; a GPU is used better by larger ones (64 or more).
     compute_dtype : {"float32", "bfloat16", "float16"}, default="float32"
         Type VGG16 computes in. ``"bfloat16"`` and ``"float16"`` are Keras's mixed
         precision (float32 weights): about twice as fast on CPUs with AVX512-BF16 or AMX
@@ -321,30 +323,51 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
 
     def _featurize(self, videos, store, out, progress):
         """Features of ``videos`` into ``out`` in this process; ``(index, error)`` of the
-        unreadable ones."""
-        errors, n_stored, extractor, written = [], 0, None, set()
+        unreadable ones.
+
+        The frames of the videos that need VGG16 go through it in batches of
+        ``batch_size`` across videos (:class:`~skactrec._frame_batches.FrameBatcher`).
+        """
+        errors, extractor, written = [], None, set()
+        n_stored = 0
+        # Store entry -> indices of later copies of a video whose features are on the way.
+        copies = {}
+
+        def forward(frames):
+            nonlocal extractor
+            if extractor is None:  # built (once per process) only if a video needs it
+                extractor = get_extractor(
+                    self.layer, self.frame_size_, self.weights, self.pooling, self.compute_dtype
+                )
+            return extractor(frames, batch_size=len(frames))
+
+        def finish(videos_done):
+            for (i, entry), features in videos_done:
+                features = features.astype(self.dtype, copy=False)
+                if entry is not None:
+                    store.write(entry, features)
+                    written.add(entry)
+                for j in [i] + copies.pop(entry, []):
+                    out[j] = features
+                    progress.update(note=f"{n_stored} from store" if store is not None else "")
+
+        batcher = FrameBatcher(forward, self.batch_size)
         for i, (entry, features, frames, error) in enumerate(self._read_ahead(videos, store)):
             if error is not None:
                 errors.append((i, error))
                 progress.update(note="unreadable")
-                continue
-            if features is None and entry in written:
-                # A copy of a video stored since the read-ahead thread looked it up.
-                features = store.read(entry)
-            if features is not None:
+            elif entry is not None and entry in copies:  # the same video, on its way
+                copies[entry].append(i)
+            elif features is not None or entry in written:
+                # Stored before, or by this call since the read-ahead thread looked it up.
+                out[i] = features if features is not None else store.read(entry)
                 n_stored += 1
+                progress.update(note=f"{n_stored} from store")
             else:
-                if extractor is None:  # built (once per process) only if a video needs it
-                    extractor = get_extractor(
-                        self.layer, self.frame_size_, self.weights, self.pooling,
-                        self.compute_dtype,
-                    )
-                features = extractor(frames, batch_size=self.batch_size).astype(self.dtype)
                 if entry is not None:
-                    store.write(entry, features)
-                    written.add(entry)
-            out[i] = features
-            progress.update(note=f"{n_stored} from store" if store is not None else "")
+                    copies[entry] = []
+                finish(batcher.add((i, entry), frames))
+        finish(batcher.flush())
         return errors
 
     def _featurize_in_parallel(self, videos, out, progress):
