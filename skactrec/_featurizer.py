@@ -14,6 +14,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._frame_batches import FrameBatcher
+from ._openvino import ENGINES, import_openvino
 from ._progress import Progress
 from ._store import FeatureStore
 from ._vgg16 import (
@@ -143,6 +144,12 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
         precision (float32 weights): about twice as fast on CPUs with AVX512-BF16 or AMX
         (``"bfloat16"``) and on GPUs with tensor cores (either), for features that differ
         from float32's by about 1% (see Notes). The paper computes in float32.
+    engine : {"tensorflow", "openvino"}, default="tensorflow"
+        What runs VGG16. ``"openvino"`` (the optional extra ``pip install
+        "skactrec[openvino]"``) runs the same graph with the same weights on Intel's
+        OpenVINO CPU runtime, converted once per process; its float32 features equal
+        TensorFlow's, and ``compute_dtype`` sets its precision. See Notes for what is
+        faster where.
     dtype : {"float32", "float16"}, default="float32"
         Type of the features returned and stored. ``"float16"`` rounds VGG16's output,
         halving memory and disk (see Notes).
@@ -223,6 +230,7 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
         "sampling": [StrOptions({"first", "uniform"})],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "compute_dtype": [StrOptions(set(COMPUTE_DTYPES))],
+        "engine": [StrOptions(set(ENGINES))],
         "dtype": [StrOptions({"float32", "float16"})],
         "memory": [str, os.PathLike, HasMethods(["cache"]), None],
         "memmap": ["boolean"],
@@ -241,6 +249,7 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
         sampling="first",
         batch_size=8,
         compute_dtype="float32",
+        engine="tensorflow",
         dtype="float32",
         memory=None,
         memmap=False,
@@ -255,6 +264,7 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
         self.sampling = sampling
         self.batch_size = batch_size
         self.compute_dtype = compute_dtype
+        self.engine = engine
         self.dtype = dtype
         self.memory = memory
         self.memmap = memmap
@@ -279,6 +289,8 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
         check_videos(X)
         self.frame_size_, self.n_features_out_ = self._geometry()
         weights_identity(self.weights)  # a missing weights file fails here, not later
+        if self.engine == "openvino":
+            import_openvino()  # so does a missing extra
         return self
 
     def _geometry(self):
@@ -337,7 +349,8 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
             nonlocal extractor
             if extractor is None:  # built (once per process) only if a video needs it
                 extractor = get_extractor(
-                    self.layer, self.frame_size_, self.weights, self.pooling, self.compute_dtype
+                    self.layer, self.frame_size_, self.weights, self.pooling,
+                    self.compute_dtype, self.engine,
                 )
             return extractor(frames, batch_size=len(frames))
 
@@ -471,6 +484,10 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
             "compute_dtype": self.compute_dtype,
             "dtype": self.dtype,
         }
+        if self.engine != "tensorflow" and self.compute_dtype != "float32":
+            # float32 features are the same from either engine (within 1e-4), so both
+            # share a store; reduced precisions round differently in each.
+            settings["engine"] = self.engine
         return FeatureStore(
             location, settings, shape=(self.n_frames, self.n_features_out_), dtype=self.dtype
         )

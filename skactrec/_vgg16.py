@@ -10,6 +10,7 @@ import threading
 import numpy as np
 
 from ._precision import COMPUTE_DTYPES
+from ._weights import resolve_weights_file, weights_identity
 
 logger = logging.getLogger(__name__)
 
@@ -122,13 +123,16 @@ class FrameFeatureExtractor:
                 return tf.reduce_max(y, axis=(1, 2))
             return tf.reshape(y, (tf.shape(y)[0], -1))
 
+        self._set_geometry(layer, (height, width), pooling, compute_dtype)
+        self.forward = forward
+
+    def _set_geometry(self, layer, frame_size, pooling, compute_dtype):
         self.layer = layer
-        self.frame_size = (height, width)
+        self.frame_size = tuple(frame_size)
         self.pooling = pooling
         self.compute_dtype = compute_dtype
         self.n_features = n_output_features(layer, self.frame_size, pooling)
         self.n_frames_processed = 0
-        self._forward = forward
         self._lock = threading.Lock()
 
     def __call__(self, frames, batch_size=32):
@@ -142,10 +146,14 @@ class FrameFeatureExtractor:
         out = np.empty((len(frames), self.n_features), dtype=np.float32)
         for start in range(0, len(frames), batch_size):
             batch = frames[start : start + batch_size]
-            out[start : start + len(batch)] = self._forward(batch).numpy()
+            out[start : start + len(batch)] = self._run(batch)
             with self._lock:
                 self.n_frames_processed += len(batch)
         return out
+
+    def _run(self, batch):
+        """Features of one batch of frames, as a float32 NumPy array."""
+        return self.forward(batch).numpy()
 
 
 def _set_random_weights(model):
@@ -173,7 +181,8 @@ _EXTRACTORS = {}
 _EXTRACTORS_LOCK = threading.Lock()
 
 
-def get_extractor(layer, frame_size, weights, pooling, compute_dtype="float32"):
+def get_extractor(layer, frame_size, weights, pooling, compute_dtype="float32",
+                  engine="tensorflow"):
     """The process's extractor for these settings, built on first use.
 
     Parameters
@@ -188,20 +197,36 @@ def get_extractor(layer, frame_size, weights, pooling, compute_dtype="float32"):
         Spatial pooling of the layer output (None flattens it).
     compute_dtype : {"float32", "bfloat16", "float16"}, default="float32"
         Type VGG16 computes in (see ``COMPUTE_DTYPES``); features come out as float32.
+    engine : {"tensorflow", "openvino"}, default="tensorflow"
+        What runs VGG16. ``"openvino"`` converts the float32 TensorFlow extractor of the
+        same setting (see :mod:`skactrec._openvino`).
 
     Returns
     -------
     extractor : FrameFeatureExtractor
     """
-    from ._weights import resolve_weights_file, weights_identity
+    if engine == "openvino":
+        from ._openvino import OpenVINOFrameFeatureExtractor, import_openvino
 
-    key = (layer, tuple(frame_size), weights_identity(weights), pooling, compute_dtype)
+        import_openvino()  # its ImportError before any TensorFlow work
+        source = get_extractor(layer, frame_size, weights, pooling, "float32")
+        return _cached((layer, tuple(frame_size), weights_identity(weights), pooling,
+                        compute_dtype, engine),
+                       lambda: OpenVINOFrameFeatureExtractor(source, compute_dtype))
+
+    def build():
+        logger.info("Building VGG16 up to %s for %s frames", layer, frame_size)
+        return FrameFeatureExtractor(layer, tuple(frame_size), resolve_weights_file(weights),
+                                     pooling, compute_dtype)
+
+    return _cached((layer, tuple(frame_size), weights_identity(weights), pooling,
+                    compute_dtype, engine), build)
+
+
+def _cached(key, build):
+    """The extractor of ``key``, made by ``build()`` the first time."""
     with _EXTRACTORS_LOCK:
         extractor = _EXTRACTORS.get(key)
         if extractor is None:
-            logger.info("Building VGG16 up to %s for %s frames (%s)", layer, frame_size, key[2])
-            weights_path = resolve_weights_file(weights)
-            extractor = FrameFeatureExtractor(layer, tuple(frame_size), weights_path, pooling,
-                                              compute_dtype)
-            _EXTRACTORS[key] = extractor
+            extractor = _EXTRACTORS[key] = build()
     return extractor
