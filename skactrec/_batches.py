@@ -68,9 +68,10 @@ class BatchReader:
             os.close(self.fd)
             self.fd = None
 
-    def read(self, index):
+    def read(self, index, dtype=np.float32):
+        """``X[index]`` as a new 64-byte aligned array of ``dtype``."""
         X = self.X
-        out = aligned_empty((len(index),) + X.shape[1:], np.float32)
+        out = aligned_empty((len(index),) + X.shape[1:], dtype)
         if self.fd is not None:
             self._pread(index, out)
         elif X.dtype == out.dtype:
@@ -79,20 +80,24 @@ class BatchReader:
             out[...] = X[index]
         return out
 
-    def chunks(self, n_videos):
-        """X in consecutive chunks of ``n_videos`` videos: views of an in-memory X, float32
-        arrays read from the file of a memmap X."""
+    def chunks(self, n_videos, dtype=None):
+        """X in consecutive chunks of ``n_videos`` videos: views of an in-memory X, arrays
+        of ``dtype`` (default: X's) read from the file of a memmap X."""
         for start in range(0, self.X.shape[0], n_videos):
             stop = min(start + n_videos, self.X.shape[0])
-            yield self.read(np.arange(start, stop)) if self.fd is not None else self.X[start:stop]
+            if self.fd is None:
+                yield self.X[start:stop]
+            else:
+                yield self.read(np.arange(start, stop), dtype or self.X.dtype)
 
     def _pread(self, index, out):
         _, start, stride = self.layout
-        video = out[0] if self.X.dtype == out.dtype else np.empty(out.shape[1:], self.X.dtype)
+        same = self.X.dtype == out.dtype
+        video = None if same else np.empty(out.shape[1:], self.X.dtype)
         for row, i in enumerate(index):
-            target = out[row] if self.X.dtype == out.dtype else video
+            target = out[row] if same else video
             _pread_exactly(self.fd, memoryview(target).cast("B"), start + int(i) * stride)
-            if target is video:
+            if not same:
                 out[row] = video
 
 

@@ -36,8 +36,9 @@ _DTYPES = [np.float32, np.float16]
 # the paper's size, 0.3 GB with RMSProp's state) first collects garbage: see _collect_garbage.
 _COLLECT_GARBAGE_ABOVE = 1_000_000
 
-# Number of values of X checked for NaN and infinity at a time.
-_FINITE_CHECK_CHUNK = 1 << 22
+# Number of values of X checked for NaN and infinity at a time (read from the file of a
+# memmap X into a buffer of that size).
+_FINITE_CHECK_CHUNK = 1 << 21
 
 
 def _check_finite(X, estimator_name):
@@ -47,6 +48,7 @@ def _check_finite(X, estimator_name):
     with BatchReader(X) as reader:  # a memmap's file is read, not mapped into RSS
         for chunk in reader.chunks(step):
             assert_all_finite(chunk, estimator_name=estimator_name, input_name="X")
+            del chunk  # freed before the next one is read
 
 
 @contextlib.contextmanager
@@ -490,7 +492,7 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
         scores = np.empty((X.shape[0], len(self.classes_)), dtype=np.float64)
         start = 0
         with BatchReader(X) as reader:  # a memmap's file is read, not mapped into RSS
-            for batch in reader.chunks(self.batch_size):
+            for batch in reader.chunks(self.batch_size, np.float32):
                 stop = start + len(batch)
                 batch = np.asarray(batch, dtype=np.float32)
                 scores[start:stop] = np.asarray(self.model_(batch, training=False))

@@ -33,6 +33,7 @@ def test_smoke(path, capsys, monkeypatch):
 
 # Scripts that measure without a target of their own: they must still run.
 OTHER_SCRIPTS = {
+    "profile_featurize.py": "+ decoding",
     "profile_fit_memory.py": "custom gradients registered",
     "sweep_hours.py": "hours for a sweep",
 }
