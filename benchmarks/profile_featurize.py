@@ -46,7 +46,6 @@ def main(argv=None):
         paths = clip_paths(args.videos, args.n_videos, args.n_frames, args.frame_size, workdir)
         frames = np.concatenate([read_video(p, n_frames=args.n_frames, frame_size=size)
                                  for p in paths])
-        n = len(frames)
         print(f"{len(paths)} videos x {args.n_frames} frames of {size} to {args.layer}, "
               f"{args.compute_dtype}, engine {args.engine}: frames/s, and / raw forward")
         x = keras.applications.vgg16.preprocess_input(frames.astype(np.float32))
@@ -58,29 +57,34 @@ def main(argv=None):
         model = keras.Model(base.input, base.get_layer(args.layer).output)
         raw_forward = tf.function(lambda b: model(b, training=False))
         for batch_size in args.batch_sizes:
-            def batches(data, forward):
-                for start in range(0, len(data), batch_size):
-                    forward(data[start:start + batch_size])
+            profile(args, batch_size, (x, frames, paths), extractor, raw_forward)
 
-            stages = {
-                "raw forward": lambda d: batches(d[0], lambda b: raw_forward(b).numpy()),
-                "+ preprocessing in the graph": lambda d: batches(
-                    d[1], extractor.forward if args.engine == "tensorflow" else extractor._run),
-                "+ NumPy out (extractor call)": lambda d: extractor(d[1], batch_size=batch_size),
-            }
-            featurizer = VGG16FrameFeaturizer(
-                n_frames=args.n_frames, frame_size=args.frame_size, layer=args.layer,
-                weights=None, compute_dtype=args.compute_dtype, engine=args.engine,
-                batch_size=batch_size).fit(paths)
-            stages["+ decoding (transform of paths)"] = lambda d: featurizer.transform(d[2])
-            data = (x, frames, paths)
-            warm = (x[:2 * batch_size], frames[:2 * batch_size], paths[:1])
-            raw = None
-            for name, run in stages.items():
-                fps = n / timed(run, data, warm, args.repeats)
-                raw = raw or fps
-                print(f"  batch {batch_size:3d}  {name:<34} {fps:8.2f} frames/s  "
-                      f"{fps / raw:5.2f}", flush=True)
+
+def profile(args, batch_size, data, extractor, raw_forward):
+    """Print each stage's frames/s at ``batch_size`` (``data``: preprocessed floats, uint8
+    frames, paths)."""
+    def batches(array, forward):
+        for start in range(0, len(array), batch_size):
+            forward(array[start:start + batch_size])
+
+    featurizer = VGG16FrameFeaturizer(
+        n_frames=args.n_frames, frame_size=args.frame_size, layer=args.layer, weights=None,
+        compute_dtype=args.compute_dtype, engine=args.engine, batch_size=batch_size,
+    ).fit(data[2])
+    in_graph = extractor.forward if args.engine == "tensorflow" else extractor._run
+    stages = {
+        "raw forward": lambda d: batches(d[0], lambda b: raw_forward(b).numpy()),
+        "+ preprocessing in the graph": lambda d: batches(d[1], in_graph),
+        "+ NumPy out (extractor call)": lambda d: extractor(d[1], batch_size=batch_size),
+        "+ decoding (transform of paths)": lambda d: featurizer.transform(d[2]),
+    }
+    warm = (data[0][:2 * batch_size], data[1][:2 * batch_size], data[2][:1])
+    raw = None
+    for name, run in stages.items():
+        fps = len(data[1]) / timed(run, data, warm, args.repeats)
+        raw = raw or fps
+        print(f"  batch {batch_size:3d}  {name:<34} {fps:8.2f} frames/s  {fps / raw:5.2f}",
+              flush=True)
 
 
 if __name__ == "__main__":
