@@ -3,28 +3,60 @@
 The TensorFlow extractor's compiled function (preprocessing, VGG16 up to the layer,
 pooling) is converted by ``openvino.convert_model`` once per process and setting: the same
 graph with the same weights, so float32 features equal TensorFlow's. The precision comes
-from ``compute_dtype`` through OpenVINO's ``INFERENCE_PRECISION_HINT``. Nothing of it is
-pickled: a worker process converts its own.
+from ``compute_dtype`` through OpenVINO's ``INFERENCE_PRECISION_HINT``; ``"int8"`` is
+NNCF's post-training quantization of the converted model, its activation ranges calibrated
+on frames the user gives (:class:`Calibration`). Nothing of it is pickled: a worker
+process converts (and quantizes) its own.
 """
+
+import hashlib
+import logging
+
+import numpy as np
 
 from ._vgg16 import FrameFeatureExtractor
 
 ENGINES = ("tensorflow", "openvino")
 
 # compute_dtype -> (OpenVINO's inference precision, its name in the CPU's capabilities).
-_PRECISIONS = {"float32": ("f32", "FP32"), "bfloat16": ("bf16", "BF16"), "float16": ("f16", "FP16")}
+_PRECISIONS = {"float32": ("f32", "FP32"), "bfloat16": ("bf16", "BF16"), "float16": ("f16", "FP16"),
+               # int8 convolutions; what stays unquantized computes in float32.
+               "int8": ("f32", "INT8")}
 
 
-def import_openvino():
-    """The ``openvino`` module, or an ImportError that says how to install it."""
+def import_openvino(int8=False):
+    """The ``openvino`` module (and NNCF, for int8), or an ImportError saying how to
+    install them."""
+    names = ("openvino", "nncf") if int8 else ("openvino",)
     try:
-        import openvino
+        for name in names:
+            __import__(name)
     except ImportError as exc:
+        what = "compute_dtype='int8' needs OpenVINO and NNCF" if int8 else \
+            "engine='openvino' needs OpenVINO"
         raise ImportError(
-            "engine='openvino' needs OpenVINO, an optional extra of skactrec: "
-            "pip install 'skactrec[openvino]' (or pip install openvino)."
+            f"{what}, an optional extra of skactrec: pip install 'skactrec[openvino]' "
+            f"(or pip install {' '.join(names)})."
         ) from exc
+    import openvino
+
     return openvino
+
+
+class Calibration:
+    """The frames that calibrate int8 quantization, and their identity (a SHA-256 of the
+    frames), which keys the quantized model and the feature store.
+
+    Parameters
+    ----------
+    frames : ndarray of shape (n, height, width, 3), uint8
+    """
+
+    def __init__(self, frames):
+        self.frames = np.ascontiguousarray(frames)
+        digest = hashlib.sha256(f"{self.frames.shape}".encode())
+        digest.update(self.frames.data)
+        self.identity = digest.hexdigest()
 
 
 class OpenVINOFrameFeatureExtractor(FrameFeatureExtractor):
@@ -39,8 +71,8 @@ class OpenVINOFrameFeatureExtractor(FrameFeatureExtractor):
         silent fall back to another precision.
     """
 
-    def __init__(self, tensorflow_extractor, compute_dtype):
-        ov = import_openvino()
+    def __init__(self, tensorflow_extractor, compute_dtype, calibration=None):
+        ov = import_openvino(int8=compute_dtype == "int8")
         source = tensorflow_extractor
         self._set_geometry(source.layer, source.frame_size, source.pooling, compute_dtype)
         core = ov.Core()
@@ -53,6 +85,8 @@ class OpenVINOFrameFeatureExtractor(FrameFeatureExtractor):
                 "compute_dtype='float32', or engine='tensorflow'."
             )
         model = ov.convert_model(source.forward.get_concrete_function())
+        if compute_dtype == "int8":
+            model = _quantized(model, calibration)
         self.compiled_model = core.compile_model(
             model, "CPU", {"INFERENCE_PRECISION_HINT": precision, "PERFORMANCE_HINT": "LATENCY"}
         )
@@ -61,3 +95,16 @@ class OpenVINOFrameFeatureExtractor(FrameFeatureExtractor):
         # One infer request per call: calls from several threads never share one.
         request = self.compiled_model.create_infer_request()
         return request.infer([batch])[0]
+
+
+def _quantized(model, calibration):
+    """NNCF's int8 post-training quantization of the OpenVINO ``model``, its activation
+    ranges measured on the frames of ``calibration``."""
+    import nncf
+
+    if calibration is None:
+        raise ValueError("compute_dtype='int8' needs calibration frames.")
+    frames = calibration.frames
+    logging.getLogger("nncf").setLevel(logging.WARNING)  # no progress bar of its own
+    dataset = nncf.Dataset([frames[i : i + 1] for i in range(len(frames))])
+    return nncf.quantize(model, dataset, subset_size=len(frames))

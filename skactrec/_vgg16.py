@@ -182,7 +182,7 @@ _EXTRACTORS_LOCK = threading.Lock()
 
 
 def get_extractor(layer, frame_size, weights, pooling, compute_dtype="float32",
-                  engine="tensorflow"):
+                  engine="tensorflow", calibration=None):
     """The process's extractor for these settings, built on first use.
 
     Parameters
@@ -199,28 +199,35 @@ def get_extractor(layer, frame_size, weights, pooling, compute_dtype="float32",
         Type VGG16 computes in (see ``COMPUTE_DTYPES``); features come out as float32.
     engine : {"tensorflow", "openvino"}, default="tensorflow"
         What runs VGG16. ``"openvino"`` converts the float32 TensorFlow extractor of the
-        same setting (see :mod:`skactrec._openvino`).
+        same setting (see :mod:`skactrec._openvino`), and also offers
+        ``compute_dtype="int8"``.
+    calibration : skactrec._openvino.Calibration, default=None
+        The frames that calibrate ``compute_dtype="int8"``; not used otherwise.
 
     Returns
     -------
     extractor : FrameFeatureExtractor
     """
+    key = (layer, tuple(frame_size), weights_identity(weights), pooling, compute_dtype, engine)
     if engine == "openvino":
         from ._openvino import OpenVINOFrameFeatureExtractor, import_openvino
 
-        import_openvino()  # its ImportError before any TensorFlow work
+        int8 = compute_dtype == "int8"
+        import_openvino(int8)  # its ImportError before any TensorFlow work
         source = get_extractor(layer, frame_size, weights, pooling, "float32")
-        return _cached((layer, tuple(frame_size), weights_identity(weights), pooling,
-                        compute_dtype, engine),
-                       lambda: OpenVINOFrameFeatureExtractor(source, compute_dtype))
+        if int8:
+            key += (calibration.identity,)
+        return _cached(key, lambda: OpenVINOFrameFeatureExtractor(source, compute_dtype,
+                                                                  calibration))
+    if compute_dtype not in COMPUTE_DTYPES:
+        raise ValueError(f"compute_dtype={compute_dtype!r} runs on engine='openvino' only.")
 
     def build():
         logger.info("Building VGG16 up to %s for %s frames", layer, frame_size)
         return FrameFeatureExtractor(layer, tuple(frame_size), resolve_weights_file(weights),
                                      pooling, compute_dtype)
 
-    return _cached((layer, tuple(frame_size), weights_identity(weights), pooling,
-                    compute_dtype, engine), build)
+    return _cached(key, build)
 
 
 def _cached(key, build):

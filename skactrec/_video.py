@@ -318,6 +318,35 @@ def _probe(path):
         gen.close()
 
 
+def _select_expression(indices):
+    """An ffmpeg ``select`` expression true for the frame numbers ``indices`` (sorted,
+    unique): runs of consecutive frames as ``between(n,a,b)``, single ones as ``eq(n,a)``,
+    summed as a balanced tree. A flat sum of more than about a hundred terms makes ffmpeg
+    fail to initialize the filter.
+
+    Examples
+    --------
+    >>> from skactrec._video import _select_expression
+    >>> print(_select_expression([0, 1, 2, 5, 9]))
+    (between(n\\,0\\,2)+(eq(n\\,5)+eq(n\\,9)))
+    """
+    runs, start = [], None
+    for i, index in enumerate(indices):
+        if start is None:
+            start = index
+        if i + 1 == len(indices) or indices[i + 1] != index + 1:
+            runs.append(f"eq(n\\,{index})" if start == index else f"between(n\\,{start}\\,{index})")
+            start = None
+
+    def balanced(terms):
+        if len(terms) == 1:
+            return terms[0]
+        middle = len(terms) // 2
+        return f"({balanced(terms[:middle])}+{balanced(terms[middle:])})"
+
+    return balanced(runs)
+
+
 def _read_file(path, n_frames, size, sampling, timeout):
     _check_path(path)
     if n_frames is None or sampling == "first":
@@ -332,8 +361,8 @@ def _read_file(path, n_frames, size, sampling, timeout):
     n_estimated = _estimate_n_frames(path, _probe(path))
     indices = sample_frame_indices(n_estimated, n_frames, "uniform")
     unique, inverse = np.unique(indices, return_inverse=True)
-    expression = "+".join(f"eq(n\\,{i})" for i in unique)
-    frames = _decode(path, size, [f"select='{expression}'"], len(unique), timeout)
+    frames = _decode(path, size, [f"select='{_select_expression(unique)}'"], len(unique),
+                     timeout)
     if len(frames) < len(unique):
         logger.debug(
             "%s: metadata suggested %d frames but only %d of the %d selected frames were "

@@ -96,3 +96,47 @@ def test_reduced_precisions_of_each_engine_have_their_own_store(tmp_path):
         for engine in ("tensorflow", "openvino")
     }
     assert len(directories) == 2 and len(float32) == 1
+
+
+# --- compute_dtype="int8": NNCF's quantization, calibrated on real frames -----------------
+
+def test_int8_needs_openvino_and_calibration():
+    with pytest.raises(ValueError, match="engine='openvino'"):
+        VGG16FrameFeaturizer(**SMALL, compute_dtype="int8", calibration=[frames()]).fit(
+            [frames()])
+
+
+def test_int8_needs_calibration(ov):
+    pytest.importorskip("nncf")
+    with pytest.raises(ValueError, match="needs calibration"):
+        VGG16FrameFeaturizer(**SMALL, compute_dtype="int8", engine="openvino").fit([frames()])
+
+
+def test_int8_without_nncf_names_the_extra(ov, monkeypatch):
+    monkeypatch.setitem(sys.modules, "nncf", None)
+    with pytest.raises(ImportError, match=r"OpenVINO and NNCF.*skactrec\[openvino\]"):
+        VGG16FrameFeaturizer(**SMALL, compute_dtype="int8", engine="openvino",
+                             calibration=[frames()]).fit([frames()])
+
+
+@pytest.fixture
+def real_clips(shared_data_dir):
+    videos = sorted(p for p in (shared_data_dir / "videos").iterdir() if p.is_file())
+    if not videos:
+        pytest.skip("no clips in ../shared/data/videos")
+    return [str(p) for p in videos]
+
+
+def test_int8_features_close_to_float32_and_keyed_by_calibration(ov, real_clips, tmp_path):
+    pytest.importorskip("nncf", reason="needs the optional extra skactrec[openvino]")
+    settings = dict(n_frames=6, frame_size=64, layer="block4_pool", weights=None)
+    videos = real_clips[:3]
+    expected = VGG16FrameFeaturizer(**settings).fit_transform(videos)
+    int8 = VGG16FrameFeaturizer(**settings, compute_dtype="int8", engine="openvino",
+                                calibration=real_clips, memory=tmp_path)
+    features = int8.fit_transform(videos)
+    assert 0 < relative_error(features, expected) < 0.06  # quantized, and close
+    other = VGG16FrameFeaturizer(**settings, compute_dtype="int8", engine="openvino",
+                                 calibration=real_clips[:2], memory=tmp_path).fit(videos[:1])
+    assert other.calibration_id_ != int8.calibration_id_
+    assert other._store().directory != int8._store().directory
