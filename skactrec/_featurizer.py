@@ -3,7 +3,6 @@
 import logging
 import os
 import queue
-import tempfile
 import threading
 from numbers import Integral
 
@@ -13,6 +12,7 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context, clone
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ._feature_output import BatchVideoReadError, FileOutput
 from ._frame_batches import FrameBatcher
 from ._openvino import ENGINES, Calibration, import_openvino
 from ._progress import Progress
@@ -25,81 +25,11 @@ from ._vgg16 import (
     get_extractor,
     n_output_features,
 )
-from ._video import VideoReadError, read_video
+from ._video import read_video
+from ._video_inputs import check_videos, frame_size_tuple
 from ._weights import weights_identity
 
 logger = logging.getLogger(__name__)
-
-
-def _frame_size_tuple(frame_size):
-    """``frame_size`` as ``(height, width)``, validated."""
-    size = (frame_size, frame_size) if isinstance(frame_size, Integral) else tuple(frame_size)
-    if len(size) != 2 or not all(isinstance(s, Integral) and s >= MIN_FRAME_SIZE for s in size):
-        raise ValueError(
-            f"frame_size must be an int or a (height, width) pair of ints >= {MIN_FRAME_SIZE} "
-            f"(VGG16's smallest input); got {frame_size!r}."
-        )
-    return int(size[0]), int(size[1])
-
-
-def check_videos(X):
-    """``X`` as a list of videos (paths or arrays), with a clear error for anything else.
-
-    A video is a path (str or os.PathLike) or an array ``(n_frames, height, width)`` or
-    ``(n_frames, height, width, channels)``. A numeric array of 4 or 5 dimensions is a
-    batch of array videos, one per first-axis index. A single path, a single video, a
-    2-D array of numbers (a feature matrix is not a video batch) and sparse input are
-    refused.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skactrec._featurizer import check_videos
-    >>> len(check_videos(["a.mp4", np.zeros((3, 32, 32, 3), np.uint8)]))
-    2
-    >>> len(check_videos(np.zeros((5, 3, 32, 32), np.uint8)))  # 5 grayscale videos
-    5
-    """
-    if isinstance(X, (str, bytes, os.PathLike)):
-        raise TypeError(
-            f"Expected a sequence of videos; got a single path {os.fsdecode(X)!r}. "
-            "Wrap it in a list: [path]."
-        )
-    if hasattr(X, "tocsr") or hasattr(X, "sparse"):  # scipy.sparse, pandas sparse
-        raise TypeError("Sparse input is not supported: expected a sequence of videos.")
-    if hasattr(X, "columns"):  # a DataFrame would iterate over its column names
-        raise TypeError(
-            "Expected a sequence of videos; got a DataFrame. Pass the column that holds "
-            "the video paths, e.g. df['path']."
-        )
-    if isinstance(X, np.ndarray) and X.dtype.kind in "biufc" and X.ndim not in (4, 5):
-        raise ValueError(
-            f"Expected a sequence of videos; got a numeric array of shape {X.shape}. A batch "
-            "of array videos has 4 dimensions (n_videos, n_frames, height, width) or 5 "
-            "(..., channels); for a list of files or of arrays of different sizes, pass a list."
-        )
-    if not hasattr(X, "__len__") or not hasattr(X, "__getitem__"):
-        raise TypeError(
-            "Expected a sequence of videos (a list of paths and/or arrays); got "
-            f"{type(X).__name__}."
-        )
-    videos = list(X)
-    if not videos:
-        raise ValueError("Expected at least one video; got an empty sequence.")
-    for i, video in enumerate(videos):
-        if isinstance(video, (str, os.PathLike)):
-            continue
-        if not isinstance(video, np.ndarray):
-            raise TypeError(
-                f"Video {i} is a {type(video).__name__}; expected a path (str or os.PathLike) "
-                "or a numpy array (n_frames, height, width[, channels])."
-            )
-        if video.ndim not in (3, 4) or video.size == 0:
-            raise ValueError(
-                f"Video {i} is an array of shape {video.shape}; expected (n_frames, height, "
-                "width) or (n_frames, height, width, channels) with no empty axis."
-            )
-    return videos
 
 
 class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
@@ -332,7 +262,7 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
 
     def _geometry(self):
         """``(frame_size, n_features)``: frames' ``(height, width)`` and features per frame."""
-        frame_size = _frame_size_tuple(self.frame_size)
+        frame_size = frame_size_tuple(self.frame_size)
         return frame_size, n_output_features(self.layer, frame_size, self.pooling)
 
     def transform(self, X):
@@ -360,7 +290,7 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
         videos = check_videos(X)
         store = self._store()
         shape = (len(videos), self.n_frames, self.n_features_out_)
-        out = _FileOutput(shape, self.dtype, store) if self.memmap else np.empty(shape, self.dtype)
+        out = FileOutput(shape, self.dtype, store) if self.memmap else np.empty(shape, self.dtype)
         with Progress(len(videos), "VGG16 features", self.verbose) as progress:
             if effective_n_jobs(self.n_jobs) == 1:
                 errors = self._featurize(videos, store, out, progress)
@@ -565,34 +495,6 @@ class _Failure:
         self.exception = exception
 
 
-class _FileOutput:
-    """The output of ``transform`` in an unnamed temporary file, written video by video.
-
-    Writing goes through the file rather than a writable memory map, so the pages
-    written never count in the process's memory. The file has no name (it is deleted as
-    soon as it is created), so the disk space returns when the memory map is deleted, and
-    a killed process leaves nothing behind.
-    """
-
-    def __init__(self, shape, dtype, store):
-        self.shape, self.dtype = shape, np.dtype(dtype)
-        self.file = tempfile.TemporaryFile(
-            prefix="skactrec-features-", dir=None if store is None else store.directory
-        )
-        self.video_bytes = int(np.prod(shape[1:])) * self.dtype.itemsize
-        self.file.truncate(shape[0] * self.video_bytes)  # sparse until written
-
-    def __setitem__(self, index, features):
-        """Write one video (``index`` an int) or consecutive videos (a slice ``start:stop``)."""
-        start = index.start if isinstance(index, slice) else index
-        self.file.seek(start * self.video_bytes)
-        self.file.write(np.ascontiguousarray(features, dtype=self.dtype).data)
-
-    def result(self):
-        with self.file:
-            return np.memmap(self.file, dtype=self.dtype, mode="r", shape=self.shape)
-
-
 def _store_entry(store, video):
     """Where the store keeps the features of ``video`` (hashed once), or None.
 
@@ -605,28 +507,3 @@ def _store_entry(store, video):
         return store.path(video)
     except OSError:  # missing file, directory...
         return None
-
-
-class BatchVideoReadError(VideoReadError):
-    """Some videos of a batch could not be read; one error names every one of them.
-
-    Attributes
-    ----------
-    errors : list of (int, Exception)
-        Index in the batch and error of each unreadable video.
-    n_videos : int
-        Number of videos in the batch.
-    """
-
-    def __init__(self, errors, n_videos):
-        self.errors = list(errors)
-        self.n_videos = n_videos
-        reason = "; ".join(f"video {i}: {exc}" for i, exc in self.errors)
-        super().__init__(f"{len(self.errors)} of {n_videos} videos", reason)
-
-    def __str__(self):
-        lines = "\n".join(f"  video {i}: {exc}" for i, exc in self.errors)
-        return f"{len(self.errors)} of {self.n_videos} videos could not be read:\n{lines}"
-
-    def __reduce__(self):
-        return (type(self), (self.errors, self.n_videos))
