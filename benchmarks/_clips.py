@@ -28,3 +28,9 @@ def add_clip_arguments(parser, n_videos):
     parser.add_argument("--n-frames", type=int, default=40)
     parser.add_argument("--frame-size", type=int, default=224)
     parser.add_argument("--layer", default="block5_pool")
+
+
+def smoke_clips(args):
+    """The smallest clip settings, for a script's ``--smoke`` run."""
+    args.n_videos, args.n_frames, args.frame_size = 2, 4, 32
+    args.layer, args.batch_sizes = "block4_pool", [4]

@@ -32,7 +32,7 @@ import tempfile
 import time
 
 import numpy as np
-from _clips import add_clip_arguments, clip_paths
+from _clips import add_clip_arguments, clip_paths, smoke_clips
 
 from skactrec import VGG16FrameFeaturizer, read_video
 from skactrec._vgg16 import COMPUTE_DTYPES
@@ -55,8 +55,7 @@ def parse_args(argv):
     parser.add_argument("--smoke", action="store_true", help="smallest run, to check it works")
     args = parser.parse_args(argv)
     if args.smoke:
-        args.n_videos, args.n_frames, args.frame_size = 2, 4, 32
-        args.layer, args.batch_sizes = "block4_pool", [4]
+        smoke_clips(args)
     return args
 
 

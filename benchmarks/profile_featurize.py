@@ -18,7 +18,7 @@ import argparse
 import tempfile
 
 import numpy as np
-from _clips import add_clip_arguments, clip_paths
+from _clips import add_clip_arguments, clip_paths, smoke_clips
 from bench_featurize import timed
 
 from skactrec import VGG16FrameFeaturizer, read_video
@@ -36,8 +36,7 @@ def main(argv=None):
     parser.add_argument("--smoke", action="store_true", help="smallest run, to check it works")
     args = parser.parse_args(argv)
     if args.smoke:
-        args.n_videos, args.n_frames, args.frame_size = 2, 4, 32
-        args.layer, args.batch_sizes = "block4_pool", [4]
+        smoke_clips(args)
     import keras
     import tensorflow as tf
 

@@ -148,19 +148,9 @@ def _n_jobs(args):
     return 1 if args.scheduler is None else -1
 
 
-def _tell_faster_setting(compute_dtype):
-    """Log (unless --quiet) which compute_dtype would be faster on this machine, if any."""
-    from ._hardware import faster_setting_hint
-
-    hint = faster_setting_hint(compute_dtype)
-    if hint is not None:
-        logging.getLogger("skactrec").info(hint)
-
-
 def _demo(args):
     from ._demo import run_demo
 
-    _tell_faster_setting("float32")  # the demo computes in float32
 
     settings = {} if args.epochs is None else {"epochs": args.epochs}
     with _on_cluster(args.scheduler):
@@ -174,7 +164,6 @@ def _reproduce(args):
     from ._reproduce import DEFAULT_UNITS, reproduce
 
     weights = None if args.weights.lower() == "none" else args.weights
-    _tell_faster_setting(args.compute_dtype)
     with _on_cluster(args.scheduler):
         result = reproduce(
             args.dataset, data_home=args.data_home, output_dir=args.output,

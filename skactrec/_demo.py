@@ -6,6 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ._hardware import log_faster_setting
+
 # Settings under which random VGG16 weights still carry the class. The classes are directions
 # of motion, so the features must say where the object is: block4_pool of 32x32 frames is a
 # 2x2 grid of 512 channels. Measured (leave-one-actor-out, seeds 0-3, chance 0.25): shallower
@@ -73,6 +75,8 @@ def _run(cfg, units, weights, workdir, n_jobs, random_state, verbose, echo):
 
     start = time.perf_counter()
     echo("skactrec demo: CNN-LSTM action recognition (Orozco et al.) on synthetic videos")
+    if verbose:
+        log_faster_setting("float32")  # the demo computes in float32
     if weights is None:
         echo("VGG16 weights: random initialisation (pass --weights PATH for ImageNet weights)")
     else:

@@ -4,6 +4,7 @@ The figures are VGG16 frames per second at the paper's geometry (``block5_pool``
 measured by ``benchmarks/bench_featurize.py`` and kept in ``benchmarks/RESULTS.md``.
 """
 
+import logging
 from pathlib import Path
 
 # (CPU flag or "gpu", what it is, the faster setting, times faster than float32, where measured)
@@ -61,3 +62,11 @@ def faster_setting_hint(compute_dtype, flags=None, gpu=None):
                     f"({measured}), for features within 1% of float32's; the paper's is "
                     "float32.")
     return None
+
+
+def log_faster_setting(compute_dtype):
+    """Log :func:`faster_setting_hint` at INFO level on the ``skactrec`` logger (which the
+    command line shows unless ``--quiet``), if there is one."""
+    hint = faster_setting_hint(compute_dtype)
+    if hint is not None:
+        logging.getLogger("skactrec").info(hint)

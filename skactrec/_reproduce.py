@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.base import clone
 
+from ._hardware import log_faster_setting
 from ._progress import Progress
 
 logger = logging.getLogger("skactrec")
@@ -212,6 +213,8 @@ def reproduce(
     folds_text = f"{len(splits)} fold" + ("s" if len(splits) != 1 else "")
     say(f"{len(filenames)} videos, {len(bunch.target_names)} classes, {folds_text}; "
         f"features in {memory}")
+    if verbose:
+        log_faster_setting(compute_dtype)  # once the work is sure to start
 
     from joblib import Parallel, delayed
     from sklearn.pipeline import make_pipeline

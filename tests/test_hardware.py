@@ -5,7 +5,7 @@ import logging
 
 import pytest
 
-from skactrec import _cli, _hardware
+from skactrec import _hardware
 from skactrec._hardware import cpu_flags, faster_setting_hint
 
 
@@ -38,24 +38,7 @@ def test_the_hint_is_logged_for_float32_only(monkeypatch, caplog):
     monkeypatch.setattr(_hardware, "cpu_flags", lambda: {"amx_bf16"})
     monkeypatch.setattr(_hardware, "gpu_present", lambda: False)
     with caplog.at_level(logging.INFO, logger="skactrec"):
-        _cli._tell_faster_setting("float32")
-        _cli._tell_faster_setting("bfloat16")
+        _hardware.log_faster_setting("float32")
+        _hardware.log_faster_setting("bfloat16")
     messages = [record.getMessage() for record in caplog.records]
     assert len(messages) == 1 and messages[0].startswith("This CPU has AMX")
-
-
-@pytest.mark.parametrize("compute_dtype, shown", [("float32", True), ("bfloat16", False)])
-def test_reproduce_prints_the_hint(monkeypatch, capsys, compute_dtype, shown):
-    from skactrec import _reproduce
-
-    monkeypatch.setattr(_hardware, "cpu_flags", lambda: {"amx_bf16"})
-    monkeypatch.setattr(_hardware, "gpu_present", lambda: False)
-
-    def stop(*args, **kwargs):
-        raise ValueError("stopped before any work")
-
-    monkeypatch.setattr(_reproduce, "reproduce", stop)
-    assert _cli.main(["reproduce", "kth", "--compute-dtype", compute_dtype]) == 1
-    err = capsys.readouterr().err
-    assert "stopped before any work" in err
-    assert ("This CPU has AMX: --compute-dtype bfloat16" in err) == shown
