@@ -46,7 +46,7 @@ def parse_args(argv):
     parser.add_argument("--featurizer-batch-size", type=int, default=None,
                         help="the featurizer's batch_size (default: its own default)")
     parser.add_argument("--compute-dtypes", nargs="+", default=["float32", "bfloat16"],
-                        choices=list(COMPUTE_DTYPES),
+                        choices=[*COMPUTE_DTYPES, "int8"],
                         help="the featurizer's (and raw VGG16's) compute_dtype values to time")
     parser.add_argument("--engines", nargs="+", default=["tensorflow", "openvino"],
                         choices=["tensorflow", "openvino"],
@@ -119,8 +119,9 @@ def naive(model, n_frames, frame_size):
     return run
 
 
-def openvino_raw_forwards(model, frame_size, compute_dtypes, batch_sizes):
-    """name -> function running the Keras ``model`` converted to OpenVINO, per precision."""
+def openvino_raw_forwards(model, frame_size, compute_dtypes, batch_sizes, calibration):
+    """name -> function running the Keras ``model`` converted to OpenVINO, per precision;
+    for int8, quantized by NNCF on the preprocessed ``calibration`` frames."""
     import openvino as ov
     import tensorflow as tf
 
@@ -136,7 +137,14 @@ def openvino_raw_forwards(model, frame_size, compute_dtypes, batch_sizes):
         precision, capability = _PRECISIONS[compute_dtype]
         if capability not in offered:
             continue
-        compiled = core.compile_model(converted, "CPU", {
+        network = converted
+        if compute_dtype == "int8":
+            import nncf
+
+            network = nncf.quantize(converted, nncf.Dataset(
+                [calibration[i:i + 1] for i in range(len(calibration))]),
+                subset_size=len(calibration))
+        compiled = core.compile_model(network, "CPU", {
             "INFERENCE_PRECISION_HINT": precision, "PERFORMANCE_HINT": "LATENCY"})
 
         def batched(batch_size, compiled=compiled):
@@ -147,7 +155,8 @@ def openvino_raw_forwards(model, frame_size, compute_dtypes, batch_sizes):
             return run
 
         for batch_size in batch_sizes:
-            variants[compute_dtype, f"openvino {precision}, batch {batch_size}"] = batched(
+            name = "int8" if compute_dtype == "int8" else precision
+            variants[compute_dtype, f"openvino {name}, batch {batch_size}"] = batched(
                 batch_size)
     return variants
 
@@ -185,7 +194,7 @@ def main(argv=None):
               f"{naive_fps:8.2f} frames/s", flush=True)
 
         raw = {}  # (compute_dtype, name) -> frames/s
-        for compute_dtype in args.compute_dtypes:
+        for compute_dtype in [d for d in args.compute_dtypes if d in COMPUTE_DTYPES]:
             keras.config.set_dtype_policy(COMPUTE_DTYPES[compute_dtype])
             model = vgg16_up_to(args.layer, args.frame_size)
             keras.config.set_dtype_policy("float32")
@@ -195,16 +204,21 @@ def main(argv=None):
         if "openvino" in engines:
             model = vgg16_up_to(args.layer, args.frame_size)
             for key, run in openvino_raw_forwards(model, args.frame_size, args.compute_dtypes,
-                                                  args.batch_sizes).items():
+                                                  args.batch_sizes, x[::max(1, n // 300)]
+                                                  ).items():
                 raw[key] = fps = n / timed(run, x, warm_up, args.repeats)
                 print(f"  raw   {key[0]:<8} {key[1]:<49} {fps:8.2f} frames/s", flush=True)
 
         ours, features = {}, {}  # (engine, compute_dtype) -> frames/s, features
         for engine in engines:
             for compute_dtype in args.compute_dtypes:
+                if compute_dtype == "int8" and engine != "openvino":
+                    continue
                 params = dict(n_frames=args.n_frames, frame_size=args.frame_size,
                               layer=args.layer, weights=None, compute_dtype=compute_dtype,
                               engine=engine)
+                if compute_dtype == "int8":
+                    params["calibration"] = paths  # the clips themselves
                 if args.featurizer_batch_size is not None:
                     params["batch_size"] = args.featurizer_batch_size
                 featurizer = VGG16FrameFeaturizer(**params)
@@ -242,8 +256,9 @@ def report(raw, ours, features, naive_fps):
             line += f", {ours[engine, compute_dtype] / max(raw_same):.2f} x its best raw forward"
         if reference is not None:
             error = float(np.linalg.norm(values - reference) / np.linalg.norm(reference))
-            line += (f"; features' difference from float32 {error:.2e} (target <= 1%): "
-                     f"{'PASS' if error <= 0.01 else 'FAIL'}")
+            verdict = "(reported)" if compute_dtype == "int8" else \
+                f"(target <= 1%): {'PASS' if error <= 0.01 else 'FAIL'}"
+            line += f"; features' difference from float32 {error:.2e} {verdict}"
         print(line)
     if ("tensorflow", "float32") in ours:
         ratio_naive = ours["tensorflow", "float32"] / naive_fps

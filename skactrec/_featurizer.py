@@ -14,7 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._feature_output import BatchVideoReadError, FileOutput
 from ._frame_batches import FrameBatcher
-from ._openvino import ENGINES, Calibration, import_openvino
+from ._openvino import ENGINES, Calibration, frames_identity, import_openvino
 from ._progress import Progress
 from ._store import FeatureStore
 from ._vgg16 import (
@@ -236,10 +236,14 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
         if self.engine == "openvino":
             import_openvino(int8=self.compute_dtype == "int8")  # so does a missing extra
         if self.compute_dtype == "int8":
-            self.calibration_id_ = self._calibration(check=False).identity
+            self.calibration_id_ = frames_identity(self._calibration_frames(check=False))
         return self
 
-    def _calibration(self, check=True):
+    def _calibration(self):
+        """The int8 calibration of the fitted featurizer (its frames read when needed)."""
+        return Calibration(self.calibration_id_, self._calibration_frames)
+
+    def _calibration_frames(self, check=True):
         """The int8 calibration frames of ``calibration``, read as the videos are; with
         ``check``, the same as at fit."""
         if self.engine != "openvino":
@@ -255,10 +259,9 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
                        sampling="uniform")
             for video in videos
         ])
-        calibration = Calibration(frames)
-        if check and calibration.identity != self.calibration_id_:
+        if check and frames_identity(frames) != self.calibration_id_:
             raise ValueError("The calibration videos changed since fit: call fit again.")
-        return calibration
+        return frames
 
     def _geometry(self):
         """``(frame_size, n_features)``: frames' ``(height, width)`` and features per frame."""

@@ -44,19 +44,29 @@ def import_openvino(int8=False):
 
 
 class Calibration:
-    """The frames that calibrate int8 quantization, and their identity (a SHA-256 of the
-    frames), which keys the quantized model and the feature store.
+    """The frames that calibrate int8 quantization, read only when a model is quantized,
+    and their identity (a SHA-256 of the frames), which keys the quantized model and the
+    feature store.
 
     Parameters
     ----------
-    frames : ndarray of shape (n, height, width, 3), uint8
+    identity : str
+        :func:`frames_identity` of the frames.
+    read_frames : callable
+        Returns the frames, uint8 ``(n, height, width, 3)``.
     """
 
-    def __init__(self, frames):
-        self.frames = np.ascontiguousarray(frames)
-        digest = hashlib.sha256(f"{self.frames.shape}".encode())
-        digest.update(self.frames.data)
-        self.identity = digest.hexdigest()
+    def __init__(self, identity, read_frames):
+        self.identity = identity
+        self.read_frames = read_frames
+
+
+def frames_identity(frames):
+    """SHA-256 of uint8 frames, their shape included."""
+    frames = np.ascontiguousarray(frames)
+    digest = hashlib.sha256(f"{frames.shape}".encode())
+    digest.update(frames.data)
+    return digest.hexdigest()
 
 
 class OpenVINOFrameFeatureExtractor(FrameFeatureExtractor):
@@ -104,7 +114,7 @@ def _quantized(model, calibration):
 
     if calibration is None:
         raise ValueError("compute_dtype='int8' needs calibration frames.")
-    frames = calibration.frames
+    frames = calibration.read_frames()
     logging.getLogger("nncf").setLevel(logging.WARNING)  # no progress bar of its own
     dataset = nncf.Dataset([frames[i : i + 1] for i in range(len(frames))])
     return nncf.quantize(model, dataset, subset_size=len(frames))

@@ -136,7 +136,16 @@ def test_int8_features_close_to_float32_and_keyed_by_calibration(ov, real_clips,
                                 calibration=real_clips, memory=tmp_path)
     features = int8.fit_transform(videos)
     assert 0 < relative_error(features, expected) < 0.06  # quantized, and close
+    int8_store = int8._store().directory
+
+    def read_again(*args, **kwargs):
+        raise AssertionError("the calibration videos were read again")
+
+    with pytest.MonkeyPatch.context() as patch:  # the quantized model is the process's now
+        patch.setattr(VGG16FrameFeaturizer, "_calibration_frames", read_again)
+        int8.memory = None  # computed again, not read from the store
+        np.testing.assert_array_equal(int8.transform(videos), features)
     other = VGG16FrameFeaturizer(**settings, compute_dtype="int8", engine="openvino",
                                  calibration=real_clips[:2], memory=tmp_path).fit(videos[:1])
     assert other.calibration_id_ != int8.calibration_id_
-    assert other._store().directory != int8._store().directory
+    assert other._store().directory != int8_store
