@@ -178,7 +178,7 @@ def _set_random_weights(model):
 
 
 _EXTRACTORS = {}
-_EXTRACTORS_LOCK = threading.Lock()
+_EXTRACTORS_LOCK = threading.RLock()  # re-entered: an OpenVINO build gets its TensorFlow source
 
 
 def get_extractor(layer, frame_size, weights, pooling, compute_dtype="float32",
@@ -214,16 +214,16 @@ def get_extractor(layer, frame_size, weights, pooling, compute_dtype="float32",
 
         int8 = compute_dtype == "int8"
         import_openvino(int8)  # its ImportError before any TensorFlow work
-        source = get_extractor(layer, frame_size, weights, pooling, "float32")
         if int8:
             key += (calibration.identity,)
-        return _cached(key, lambda: OpenVINOFrameFeatureExtractor(source, compute_dtype,
-                                                                  calibration))
+        return _cached(key, lambda: OpenVINOFrameFeatureExtractor(
+            get_extractor(layer, frame_size, weights, pooling, "float32"), compute_dtype,
+            calibration))
     if compute_dtype not in COMPUTE_DTYPES:
         raise ValueError(f"compute_dtype={compute_dtype!r} runs on engine='openvino' only.")
 
     def build():
-        logger.info("Building VGG16 up to %s for %s frames", layer, frame_size)
+        logger.info("Building VGG16 up to %s for %s frames (%s)", layer, frame_size, key[2])
         return FrameFeatureExtractor(layer, tuple(frame_size), resolve_weights_file(weights),
                                      pooling, compute_dtype)
 
