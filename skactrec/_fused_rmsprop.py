@@ -22,6 +22,7 @@ compiles it once.
 
 import contextlib
 import functools
+import math
 
 # Variables of at least this many weights are updated by the compiled pass; it is the
 # input kernel of the paper's LSTM (25088 x 1440) and of anything near that size.
@@ -47,7 +48,7 @@ def fused_rmsprop_updates(model):
     keras_update_step = rmsprop.update_step
 
     def update_step(gradient, variable, learning_rate):
-        if _size(variable) < FUSE_ABOVE:
+        if math.prod(variable.shape) < FUSE_ABOVE:
             return keras_update_step(gradient, variable, learning_rate)
         import tensorflow as tf
 
@@ -100,13 +101,6 @@ def _plain_rmsprop(optimizer):
     if optimizer.momentum or optimizer.centered:
         return None
     return optimizer
-
-
-def _size(variable):
-    size = 1
-    for dim in variable.shape:
-        size *= int(dim)
-    return size
 
 
 def _tf_variable(variable):

@@ -92,14 +92,14 @@ def train(model, X, Y, *, batch_size, epochs, validation_split, callbacks, verbo
     callback_list.on_train_begin()
     with fused_rmsprop_updates(model):
         epoch_logs = _run_epochs(model, X, Y, train_batches, validation_batches, epochs,
-                                 callback_list)
+                                 steps, callback_list)
     callback_list.on_train_end(epoch_logs)
     return {name: list(values) for name, values in model.history.history.items()}
 
 
-def _run_epochs(model, X, Y, train_batches, validation_batches, epochs, callback_list):
-    """The epochs of :func:`train`; the last epoch's logs."""
-    steps = len(train_batches) // epochs
+def _run_epochs(model, X, Y, train_batches, validation_batches, epochs, steps,
+                callback_list):
+    """The epochs of :func:`train`, ``steps`` batches each; the last epoch's logs."""
     batches = read_ahead(X, Y, train_batches)
     epoch_logs = {}
     for epoch in range(epochs):
