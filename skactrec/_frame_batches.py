@@ -43,7 +43,7 @@ class FrameBatcher:
     def __init__(self, forward, batch_size):
         self.forward = forward
         self.batch_size = batch_size
-        self._pending = []  # [key, frames, features or None, frames done], in order
+        self._pending = []  # _Video, in the order they were added
         self._n_waiting = 0  # frames added and not yet through forward
 
     def add(self, key, frames):
@@ -51,7 +51,7 @@ class FrameBatcher:
         by the full batches this made, in the order they were added."""
         if len(frames) == 0:
             raise ValueError(f"video {key!r} has no frames")
-        self._pending.append([key, frames, None, 0])
+        self._pending.append(_Video(key, frames))
         self._n_waiting += len(frames)
         finished = []
         while self._n_waiting >= self.batch_size:
@@ -69,10 +69,9 @@ class FrameBatcher:
         """One call of ``forward`` on the next ``n`` waiting frames; the videos it finishes."""
         pieces, spans, n_taken = [], [], 0
         for video in self._pending:
-            _, frames, _, done = video
-            take = min(len(frames) - done, n - n_taken)
+            take = min(len(video.frames) - video.done, n - n_taken)
             if take:
-                pieces.append(frames[done : done + take])
+                pieces.append(video.frames[video.done : video.done + take])
                 spans.append((video, take))
                 n_taken += take
             if n_taken == n:
@@ -80,14 +79,22 @@ class FrameBatcher:
         out = self.forward(pieces[0] if len(pieces) == 1 else np.concatenate(pieces))
         start = 0
         for video, take in spans:
-            if video[2] is None:
-                video[2] = np.empty((len(video[1]),) + out.shape[1:], out.dtype)
-            video[2][video[3] : video[3] + take] = out[start : start + take]
-            video[3] += take
+            if video.features is None:
+                video.features = np.empty((len(video.frames),) + out.shape[1:], out.dtype)
+            video.features[video.done : video.done + take] = out[start : start + take]
+            video.done += take
             start += take
         self._n_waiting -= n
         finished = []
-        while self._pending and self._pending[0][3] == len(self._pending[0][1]):
-            key, _, features, _ = self._pending.pop(0)
-            finished.append((key, features))
+        while self._pending and self._pending[0].done == len(self._pending[0].frames):
+            video = self._pending.pop(0)
+            finished.append((video.key, video.features))
         return finished
+
+
+class _Video:
+    """A video in a :class:`FrameBatcher`: its frames, how many went through, their features."""
+
+    def __init__(self, key, frames):
+        self.key, self.frames = key, frames
+        self.features, self.done = None, 0
