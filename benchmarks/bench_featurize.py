@@ -125,7 +125,7 @@ def openvino_raw_forwards(model, frame_size, compute_dtypes, batch_sizes, calibr
     import openvino as ov
     import tensorflow as tf
 
-    from skactrec._openvino import _PRECISIONS
+    from skactrec._openvino import _PRECISIONS, quantize_int8
 
     function = tf.function(lambda b: model(b, training=False), input_signature=[
         tf.TensorSpec((None, frame_size, frame_size, 3), tf.float32)])
@@ -139,11 +139,7 @@ def openvino_raw_forwards(model, frame_size, compute_dtypes, batch_sizes, calibr
             continue
         network = converted
         if compute_dtype == "int8":
-            import nncf
-
-            network = nncf.quantize(converted, nncf.Dataset(
-                [calibration[i:i + 1] for i in range(len(calibration))]),
-                subset_size=len(calibration))
+            network = quantize_int8(converted, calibration)
         compiled = core.compile_model(network, "CPU", {
             "INFERENCE_PRECISION_HINT": precision, "PERFORMANCE_HINT": "LATENCY"})
 

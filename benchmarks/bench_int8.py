@@ -42,14 +42,13 @@ def calibration_frames(folder, n_frames, frame_size, workdir):
 
 def quantized_openvino(layer, frame_size, calibration):
     """``(float32 model, int8 model, core)`` of VGG16 up to ``layer`` in OpenVINO."""
-    import nncf
     import openvino as ov
+
+    from skactrec._openvino import quantize_int8
 
     extractor = get_extractor(layer, (frame_size, frame_size), None, None)
     model = ov.convert_model(extractor.forward.get_concrete_function())
-    dataset = nncf.Dataset([calibration[i : i + 1] for i in range(len(calibration))])
-    quantized = nncf.quantize(model, dataset, subset_size=len(calibration))
-    return model, quantized, ov.Core()
+    return model, quantize_int8(model, calibration), ov.Core()
 
 
 def compile_run(core, model, precision):

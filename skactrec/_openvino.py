@@ -96,7 +96,9 @@ class OpenVINOFrameFeatureExtractor(FrameFeatureExtractor):
             )
         model = ov.convert_model(source.forward.get_concrete_function())
         if compute_dtype == "int8":
-            model = _quantized(model, calibration)
+            if calibration is None:
+                raise ValueError("compute_dtype='int8' needs calibration frames.")
+            model = quantize_int8(model, calibration.read_frames())
         self.compiled_model = core.compile_model(
             model, "CPU", {"INFERENCE_PRECISION_HINT": precision, "PERFORMANCE_HINT": "LATENCY"}
         )
@@ -107,14 +109,11 @@ class OpenVINOFrameFeatureExtractor(FrameFeatureExtractor):
         return request.infer([batch])[0]
 
 
-def _quantized(model, calibration):
+def quantize_int8(model, frames):
     """NNCF's int8 post-training quantization of the OpenVINO ``model``, its activation
-    ranges measured on the frames of ``calibration``."""
+    ranges measured on ``frames`` (the model's inputs, one at a time)."""
     import nncf
 
-    if calibration is None:
-        raise ValueError("compute_dtype='int8' needs calibration frames.")
-    frames = calibration.read_frames()
     logging.getLogger("nncf").setLevel(logging.WARNING)  # no progress bar of its own
     dataset = nncf.Dataset([frames[i : i + 1] for i in range(len(frames))])
     return nncf.quantize(model, dataset, subset_size=len(frames))
