@@ -17,6 +17,7 @@ from ._reproduce import reproduce
 from ._top_k import predict_top_k
 from ._video import VideoReadError, read_video
 from ._weights import WeightsNotFoundError
+from ._weights_files import convert_vgg16_weights
 
 __version__ = "0.1.0.dev0"
 
@@ -26,6 +27,7 @@ __all__ = [
     "VGG16FrameFeaturizer",
     "VideoReadError",
     "WeightsNotFoundError",
+    "convert_vgg16_weights",
     "plot_top_k",
     "plot_unit_sweep",
     "predict_top_k",

@@ -11,17 +11,11 @@ import numpy as np
 
 from ._precision import COMPUTE_DTYPES
 from ._weights import resolve_weights_file, weights_identity
+from ._weights_files import VGG16_BLOCKS, read_vgg16_weights, set_vgg16_weights
 
 logger = logging.getLogger(__name__)
 
-# VGG16's convolutional base as Keras names it, with each block's channel count.
-_BLOCKS = {
-    1: (64, 2),  # block: (channels, number of conv layers)
-    2: (128, 2),
-    3: (256, 3),
-    4: (512, 3),
-    5: (512, 3),
-}
+_BLOCKS = VGG16_BLOCKS  # block: (channels, number of conv layers)
 VGG16_LAYERS = tuple(
     name
     for block, (_, n_convs) in _BLOCKS.items()
@@ -106,7 +100,7 @@ class FrameFeatureExtractor:
         if weights_path is None:
             _set_random_weights(base)
         else:
-            base.load_weights(str(weights_path))
+            set_vgg16_weights(base, read_vgg16_weights(weights_path))
         model = keras.Model(base.input, base.get_layer(layer).output, name=f"vgg16_{layer}")
         mean = tf.constant(_BGR_MEAN)
 

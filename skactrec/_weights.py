@@ -8,6 +8,8 @@ import os
 import threading
 from pathlib import Path
 
+from ._weights_files import vgg16_weights_digest
+
 # The file Keras's ``VGG16(include_top=False, weights="imagenet")`` loads, with the md5
 # Keras checks it against (keras/src/applications/vgg16.py).
 IMAGENET_WEIGHTS = {
@@ -135,7 +137,9 @@ def weights_identity(weights):
 
     Cheap: it never downloads nor builds anything, so features already in a store are
     served without the weights (``"imagenet"`` is named by the md5 Keras pins it to; a
-    file by the SHA-256 of its content).
+    file by the SHA-256 of the 13 convolutions it holds, so that the same weights in
+    two formats share features). A file is read and checked here: one that is not
+    VGG16's fails before any work.
 
     Parameters
     ----------
@@ -150,6 +154,8 @@ def weights_identity(weights):
     ------
     WeightsNotFoundError
         ``weights`` is a path and no file is there.
+    ValueError
+        The file does not hold VGG16's weights (the message says what it holds).
 
     Examples
     --------
@@ -163,7 +169,7 @@ def weights_identity(weights):
         return f"random-glorot-uniform-seed{RANDOM_WEIGHTS_SEED}"
     if isinstance(weights, str) and weights == "imagenet":
         return f"imagenet:{IMAGENET_WEIGHTS['md5']}"
-    return f"file:{file_sha256(_existing_weights_file(weights))}"
+    return f"vgg16:{vgg16_weights_digest(_existing_weights_file(weights))}"
 
 
 def _existing_weights_file(weights):
@@ -172,8 +178,8 @@ def _existing_weights_file(weights):
         raise WeightsNotFoundError(
             f"VGG16 weights file not found: {str(path)!r}"
             + (" is a directory." if path.is_dir() else ".")
-            + " Pass the path of a Keras weights file of VGG16 without its top "
-            f"(e.g. {IMAGENET_WEIGHTS['fname']}), weights='imagenet', or weights=None."
+            + " Pass the path of a Keras file holding VGG16 (.h5, .weights.h5 or .keras, "
+            f"e.g. {IMAGENET_WEIGHTS['fname']}), weights='imagenet', or weights=None."
         )
     return path
 
@@ -186,7 +192,7 @@ def resolve_weights_file(weights, *, download=True):
     weights : {"imagenet", None} or str or os.PathLike
         ``"imagenet"``: the Keras cache file, downloaded through Keras if missing.
         ``None``: no file (Glorot-uniform random weights from a fixed seed). A path:
-        that file (a Keras ``.h5`` or ``.weights.h5`` of VGG16 without its top).
+        that file (see :func:`skactrec._weights_files.read_vgg16_weights`).
     download : bool, default=True
         Whether ``"imagenet"`` may be downloaded when it is not in the cache.
 

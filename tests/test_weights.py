@@ -3,6 +3,7 @@
 import hashlib
 import socket
 
+import h5py
 import numpy as np
 import pytest
 
@@ -35,15 +36,26 @@ def test_keras_cache_dir_follows_keras_home(keras_home):
     assert imagenet_weights_path() == keras_home / "models" / IMAGENET_WEIGHTS["fname"]
 
 
-def test_identity_of_each_kind(tmp_path):
-    a, b, c = tmp_path / "a.h5", tmp_path / "b.h5", tmp_path / "c.h5"
-    a.write_bytes(b"weights one")
-    b.write_bytes(b"weights one")
-    c.write_bytes(b"weights two")
-    assert weights_identity(a) == weights_identity(str(b))  # content, not name
-    assert weights_identity(a) != weights_identity(c)
-    assert weights_identity(a) == "file:" + hashlib.sha256(b"weights one").hexdigest()
-    assert len({weights_identity(None), weights_identity("imagenet"), weights_identity(a)}) == 3
+def test_identity_of_each_kind(tmp_path, vgg16_weights_file):
+    copy, other = tmp_path / "renamed.h5", tmp_path / "other.h5"
+    copy.write_bytes(vgg16_weights_file.read_bytes())
+    with h5py.File(copy, "r") as source, h5py.File(other, "w") as changed:
+        for key, value in source.attrs.items():
+            changed.attrs[key] = value
+        for name in source:
+            source.copy(name, changed)
+        changed["block5_conv3/block5_conv3/bias"][0] += 1.0
+    assert weights_identity(vgg16_weights_file) == weights_identity(str(copy))  # not the name
+    assert weights_identity(vgg16_weights_file) != weights_identity(other)  # one weight
+    assert weights_identity(copy).startswith("vgg16:")
+    assert len({weights_identity(None), weights_identity("imagenet"), weights_identity(copy)}) == 3
+
+
+def test_a_file_that_is_not_vgg16_fails_at_fit(tmp_path):
+    path = tmp_path / "notes.h5"
+    path.write_text("not weights")
+    with pytest.raises(ValueError, match="notes.h5.*neither an HDF5"):
+        VGG16FrameFeaturizer(weights=path).fit([np.zeros((2, 32, 32, 3), np.uint8)])
 
 
 @pytest.mark.parametrize("make", [lambda p: p / "missing.h5", lambda p: p])
