@@ -129,7 +129,7 @@ def _legacy_contents(root):
         names.add(layer)
         group = root[layer]
         weight_names = _string_list(group, "weight_names")
-        for weight_name, following in zip(weight_names, weight_names[1:]):
+        for weight_name, following in zip(weight_names, weight_names[1:], strict=False):
             kernel, bias = group[weight_name], group[following]
             if _is_convolution(kernel, bias):
                 parts = weight_name.split("/")
@@ -241,7 +241,7 @@ def _by_order(contents, path):
             f"{str(path)!r} holds {len(found)} convolutions of VGG16's kernel shapes where "
             f"VGG16 has 13, so which are VGG16's is ambiguous (found: {listed})."
         )
-    for convolution, name in zip(found, VGG16_KERNEL_SHAPES):
+    for convolution, name in zip(found, VGG16_KERNEL_SHAPES, strict=True):
         if tuple(convolution.kernel.shape) != VGG16_KERNEL_SHAPES[name]:
             raise ValueError(
                 f"{str(path)!r}: in the file's order, the convolution at {convolution.where} "
@@ -320,7 +320,7 @@ def read_vgg16_weights(path, *, by_order=False):
     with _open_hdf5(path) as h5:
         contents = _contents(h5)
         found = _vgg16_convolutions(contents, path, by_order=by_order or _unnamed(contents))
-        return {name: c.arrays() for name, c in zip(VGG16_KERNEL_SHAPES, found)}
+        return {name: c.arrays() for name, c in zip(VGG16_KERNEL_SHAPES, found, strict=True)}
 
 
 def weights_digest(weights):

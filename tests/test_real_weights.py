@@ -58,7 +58,7 @@ def backbone_activations():
         block3_pool = hed.block4.layers[0](block3)  # HED's blocks 2-5 start with the pool
         block5 = hed.block5(hed.block4(block3))
         return {name: np.asarray(value).reshape(len(frames), -1) for name, value in
-                zip(LAYERS, (block1, block3_pool, block5))}
+                zip(LAYERS, (block1, block3_pool, block5), strict=True)}
 
     return activations
 

@@ -86,7 +86,8 @@ def _nested_classifier(expected):
 def _functional_classifier(expected):
     inputs = keras.Input((32, 32, 3))
     features = _set(_vgg16(include_top=False), expected)(inputs)
-    return keras.Model(inputs, keras.layers.Dense(2)(keras.layers.GlobalAveragePooling2D()(features)))
+    pooled = keras.layers.GlobalAveragePooling2D()(features)
+    return keras.Model(inputs, keras.layers.Dense(2)(pooled))
 
 
 def _unnamed_weights_h5(path, expected):
