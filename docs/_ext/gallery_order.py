@@ -6,6 +6,7 @@ ORDER = [
     "plot_top3_strip.py",
     "plot_confusion_matrix.py",
     "plot_feature_store.py",
+    "plot_real_weights.py",
     "reproduce_kth_stand_in.py",
     "reproduce_kth.py",
     "reproduce_ucf11.py",
