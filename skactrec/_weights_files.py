@@ -9,8 +9,10 @@ is an error that names the file and what it holds.
 """
 
 import hashlib
+import os
 import re
 import threading
+import uuid
 import zipfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -404,9 +406,6 @@ def convert_vgg16_weights(source, destination, *, overwrite=False):
     >>> path = convert_vgg16_weights(BUNDLED_WEIGHTS, "hed_vgg16.weights.h5")  # doctest: +SKIP
     >>> featurizer = VGG16FrameFeaturizer(weights=path)  # doctest: +SKIP
     """
-    import os
-    import tempfile
-
     source, destination = Path(os.fspath(source)), Path(os.fspath(destination)).expanduser()
     if not destination.name.endswith(".weights.h5"):
         raise ValueError(
@@ -424,13 +423,12 @@ def convert_vgg16_weights(source, destination, *, overwrite=False):
     model = keras.applications.VGG16(include_top=False, weights=None, input_shape=(32, 32, 3))
     set_vgg16_weights(model, weights)
     destination.parent.mkdir(parents=True, exist_ok=True)
-    handle, partial = tempfile.mkstemp(suffix=".weights.h5", dir=destination.parent,
-                                       prefix=f".{destination.name}.")
-    os.close(handle)
+    # Written beside the destination, then renamed: whole or not at all. (Not mkstemp: its
+    # file would keep mode 0600 instead of the user's umask.)
+    partial = destination.with_name(f".{uuid.uuid4().hex}.partial.weights.h5")
     try:
-        model.save_weights(partial, overwrite=True)
+        model.save_weights(str(partial))
         os.replace(partial, destination)
     finally:
-        if os.path.exists(partial):
-            os.unlink(partial)
+        partial.unlink(missing_ok=True)
     return destination

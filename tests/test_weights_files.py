@@ -333,3 +333,14 @@ def test_convert_checks_its_destination(tmp_path, weights_files, monkeypatch):
         convert_vgg16_weights(source, existing, overwrite=True)
     assert existing.read_bytes() == b"keep me"  # nothing lost, nothing half-written
     assert sorted(p.name for p in tmp_path.iterdir()) == ["vgg16.weights.h5"]
+
+
+def test_the_converted_file_has_the_users_permissions(tmp_path, weights_files):
+    import os
+    import stat
+
+    destination = convert_vgg16_weights(weights_files[".weights.h5, no top"],
+                                        tmp_path / "vgg16.weights.h5")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(destination.stat().st_mode) == 0o666 & ~umask
