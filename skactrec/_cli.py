@@ -46,8 +46,9 @@ def _build_parser():
     )
     demo.add_argument(
         "--weights", metavar="PATH", default=None,
-        help="VGG16 weights file (e.g. Keras's vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5);"
-        " default: random initialisation",
+        help="VGG16 weights: a Keras .h5, .weights.h5 or .keras file holding VGG16 (e.g. "
+        "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5, or one written by "
+        "skactrec.convert_vgg16_weights); default: random initialisation",
     )
     demo.add_argument("--units", metavar="N", type=int, nargs="+", default=[4, 16],
                       help="LSTM unit counts to compare (default: 4 16)")

@@ -344,3 +344,17 @@ def test_the_converted_file_has_the_users_permissions(tmp_path, weights_files):
     umask = os.umask(0)
     os.umask(umask)
     assert stat.S_IMODE(destination.stat().st_mode) == 0o666 & ~umask
+
+
+def test_a_keras_file_with_code_in_it_is_read_without_running_it(tmp_path, expected):
+    """Only the weights of a .keras file are read: its Lambda layer (code Keras's loader
+    refuses to run in safe mode) is neither deserialized nor needed."""
+    inputs = keras.Input((32, 32, 3))
+    features = _set(_vgg16(include_top=False), expected)(inputs)
+    model = keras.Model(inputs, keras.layers.Lambda(lambda x: x * 2.0)(features))
+    path = tmp_path / "with_lambda.keras"
+    model.save(path)
+    with pytest.raises(ValueError, match="Lambda"):
+        keras.saving.load_model(path)  # what skactrec does not call
+    weights = read_vgg16_weights(path)
+    np.testing.assert_array_equal(weights["block5_conv3"][0], expected["block5_conv3"][0])
