@@ -14,6 +14,8 @@ from ._classifier import LSTMVideoClassifier
 from ._featurizer import BatchVideoReadError, VGG16FrameFeaturizer
 from ._plotting import plot_top_k, plot_unit_sweep
 from ._reproduce import reproduce
+from ._timeline import predict_timeline
+from ._timeline_plot import plot_timeline
 from ._top_k import predict_top_k
 from ._video import VideoReadError, read_video
 from ._weights import WeightsNotFoundError
@@ -28,8 +30,10 @@ __all__ = [
     "VideoReadError",
     "WeightsNotFoundError",
     "convert_vgg16_weights",
+    "plot_timeline",
     "plot_top_k",
     "plot_unit_sweep",
+    "predict_timeline",
     "predict_top_k",
     "read_video",
     "reproduce",

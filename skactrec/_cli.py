@@ -7,6 +7,7 @@ import os
 import sys
 
 from . import __version__
+from ._cli_own_videos import add_commands as add_own_video_commands
 
 _SCHEDULER_HELP = (
     "run the featurization and the fits on the Dask cluster whose scheduler is at ADDRESS "
@@ -120,6 +121,7 @@ def _build_parser():
     predict.add_argument("--top", metavar="K", type=int, default=3,
                          help="classes shown per video (default: 3)")
     predict.set_defaults(handler=_predict)
+    add_own_video_commands(commands)
     return parser
 
 
@@ -200,7 +202,7 @@ def _predict(args):
     return 0
 
 
-_COMMANDS_USING_TENSORFLOW = ("demo", "reproduce", "predict")
+_COMMANDS_USING_TENSORFLOW = ("demo", "reproduce", "predict", "fit", "evaluate", "timeline")
 
 
 def _start_tensorflow_quietly():

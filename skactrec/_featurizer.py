@@ -303,6 +303,13 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
             raise BatchVideoReadError(errors, len(videos))
         return out.result() if self.memmap else out
 
+    def _extractor(self):
+        """The process's VGG16 of this fitted featurizer's settings (built on first use)."""
+        return get_extractor(
+            self.layer, self.frame_size_, self.weights, self.pooling, self.compute_dtype,
+            self.engine, self._calibration() if self.compute_dtype == "int8" else None,
+        )
+
     def _featurize(self, videos, store, out, progress):
         """Features of ``videos`` into ``out`` in this process; ``(index, error)`` of the
         unreadable ones.
@@ -318,11 +325,7 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
         def forward(frames):
             nonlocal extractor
             if extractor is None:  # built (once per process) only if a video needs it
-                extractor = get_extractor(
-                    self.layer, self.frame_size_, self.weights, self.pooling,
-                    self.compute_dtype, self.engine,
-                    self._calibration() if self.compute_dtype == "int8" else None,
-                )
+                extractor = self._extractor()
             return extractor(frames, batch_size=len(frames))
 
         def finish(videos_done):

@@ -7,6 +7,7 @@ process is always ended and reaped: after the frames asked for, on an error, and
 ``KeyboardInterrupt``. ffmpeg is started from an argument list, never through a shell.
 """
 
+import itertools
 import queue
 import re
 import subprocess
@@ -53,58 +54,92 @@ def read_rgb_frames(source, output_params, frame_size, *, max_frames=None,
     FFmpegError
         If ffmpeg stalled for ``timeout`` seconds.
     """
-    import imageio_ffmpeg
+    with FrameStream(source, output_params, frame_size, timeout=timeout) as stream:
+        frames = list(itertools.islice(stream, max_frames))
+    return frames, stream.messages
 
-    height, width = frame_size
-    frame_bytes = height * width * 3
-    command = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error",
-               "-i", source, *output_params, "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"]
-    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE)
-    chunks, stderr = queue.Queue(), []
 
-    def pump_frames():
+class FrameStream:
+    """ffmpeg decoding ``source`` into raw RGB frames of ``frame_size``, read as they come.
+
+    Iterating gives one ``bytes`` buffer per frame; a frame that does not come within
+    ``timeout`` seconds raises :class:`FFmpegError`. Use it as a context manager: on
+    leaving, ffmpeg is stopped (if still running) and reaped, and ``messages`` holds what
+    it wrote on stderr. Only the frame being handed over is held in memory.
+    """
+
+    def __init__(self, source, output_params, frame_size, *, timeout=DEFAULT_TIMEOUT):
+        import imageio_ffmpeg
+
+        height, width = frame_size
+        self._frame_bytes, self._timeout = height * width * 3, timeout
+        command = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel",
+                   "error", "-i", source, *output_params, "-f", "rawvideo", "-pix_fmt",
+                   "rgb24", "pipe:1"]
+        self._process = subprocess.Popen(command, stdin=subprocess.DEVNULL,
+                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        # A small queue: the pump waits when the reader is behind, so frames never pile up.
+        self._chunks, self._stderr, self.messages = queue.Queue(maxsize=4), [], ""
+        self._pumps = [threading.Thread(target=pump, daemon=True,
+                                        name=f"skactrec-ffmpeg-{pump.__name__}")
+                       for pump in (self._pump_frames, self._pump_stderr)]
+        for pump in self._pumps:
+            pump.start()
+
+    def _pump_frames(self):
         try:
             while True:
-                data = process.stdout.read(frame_bytes)
-                chunks.put(data)
-                if len(data) < frame_bytes:
+                data = self._process.stdout.read(self._frame_bytes)
+                self._put(data)
+                if len(data) < self._frame_bytes:
                     return
         except (OSError, ValueError):  # the pipe was closed under us
-            chunks.put(b"")
+            self._put(b"")
 
-    def pump_stderr():
+    def _put(self, data):
+        """Queue ``data`` unless the stream was closed meanwhile (then nobody reads it)."""
+        while self._process.returncode is None:
+            try:
+                self._chunks.put(data, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def _pump_stderr(self):
         try:
-            stderr.append(process.stderr.read())
+            self._stderr.append(self._process.stderr.read())
         except (OSError, ValueError):
             pass
 
-    pumps = [threading.Thread(target=pump, daemon=True, name=f"skactrec-ffmpeg-{pump.__name__}")
-             for pump in (pump_frames, pump_stderr)]
-    for pump in pumps:
-        pump.start()
-    frames = []
-    try:
-        while max_frames is None or len(frames) < max_frames:
+    def __iter__(self):
+        while True:
             try:
-                data = chunks.get(timeout=timeout)
+                data = self._chunks.get(timeout=self._timeout)
             except queue.Empty:
                 raise FFmpegError(
-                    f"ffmpeg produced no frame for {timeout:g} s and was stopped "
+                    f"ffmpeg produced no frame for {self._timeout:g} s and was stopped "
                     "(a stalled read: is the file complete and its drive responding?)"
                 ) from None
-            if len(data) < frame_bytes:  # end of the output
-                break
-            frames.append(data)
-    finally:
+            if len(data) < self._frame_bytes:  # end of the output
+                return
+            yield data
+
+    def close(self):
+        process = self._process
         if process.poll() is None:
             process.kill()
         process.wait()
-        for pump in pumps:
+        for pump in self._pumps:
             pump.join()
         process.stdout.close()
         process.stderr.close()
-    return frames, b"".join(stderr).decode("utf-8", "replace")
+        self.messages = b"".join(self._stderr).decode("utf-8", "replace")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
 
 
 _PREFIX = re.compile(r"^(\[[^\]]*@ ?0x[0-9a-fA-F]+\]\s*)+")

@@ -63,7 +63,12 @@ def predict_top_k(estimator, X, *, k=3):
             f"{estimator.__class__.__name__} has none."
         )
     classes = np.asarray(estimator.classes_)
-    n_classes = len(classes)
+    k = check_k(k, len(classes))
+    return top_k_of_proba(classes, np.asarray(estimator.predict_proba(X)), k)
+
+
+def check_k(k, n_classes):
+    """``k`` if it is an integer from 1 to ``n_classes``; else a ValueError saying so."""
     if isinstance(k, bool) or not isinstance(k, Integral):
         raise ValueError(f"k must be an integer, got {k!r}.")
     if k < 1:
@@ -72,8 +77,7 @@ def predict_top_k(estimator, X, *, k=3):
         raise ValueError(
             f"k={k} is larger than the number of classes of the estimator ({n_classes})."
         )
-
-    return top_k_of_proba(classes, np.asarray(estimator.predict_proba(X)), k)
+    return int(k)
 
 
 def top_k_of_proba(classes, proba, k):

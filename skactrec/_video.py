@@ -4,6 +4,7 @@ Every video comes out as a fixed number of RGB frames of a fixed size, the input
 the VGG16 frame featurizer.
 """
 
+import contextlib
 import logging
 import numbers
 import os
@@ -16,6 +17,7 @@ from ._ffmpeg import (
     DEFAULT_TIMEOUT,
     NO_VIDEO_STREAM,
     FFmpegError,
+    FrameStream,
     ffmpeg_reason,
     read_rgb_frames,
 )
@@ -275,32 +277,89 @@ def _estimate_n_frames(path, meta):
     return int(n)
 
 
-def _decode(path, size, filters, max_frames, timeout):
-    """Decode frames with ffmpeg, scaled to ``size`` (None: the source's) after ``filters``;
-    stop after ``max_frames`` (None: all)."""
-    if size is None:
-        width, height = _probe(path)["size"]
-        size = (height, width)
-    else:
+def _output_params(size, filters, max_frames):
+    """ffmpeg's options to write the first video stream's decoded frames, after
+    ``filters``, scaled to ``size`` (None: the source's), at most ``max_frames``."""
+    if size is not None:
         filters = [*filters, f"scale={size[1]}:{size[0]}:flags=bilinear"]
     output_params = ["-map", "0:v:0", "-an", "-sn", "-dn", "-fps_mode", "passthrough"]
     if filters:
         output_params += ["-vf", ",".join(filters)]
     if max_frames is not None:
         output_params += ["-frames:v", str(max_frames)]
+    return output_params
+
+
+def _no_frame_reason(messages):
+    reason = ffmpeg_reason(messages)
+    if reason != NO_VIDEO_STREAM:
+        reason = "no frame could be decoded" + (f" ({reason})" if reason else "")
+    return reason
+
+
+def _decode(path, size, filters, max_frames, timeout):
+    """Decode frames with ffmpeg, scaled to ``size`` (None: the source's) after ``filters``;
+    stop after ``max_frames`` (None: all)."""
+    output_params = _output_params(size, filters, max_frames)
+    if size is None:
+        width, height = _probe(path)["size"]
+        size = (height, width)
     try:
         frames, messages = read_rgb_frames(_ffmpeg_input(path), output_params, size,
                                            max_frames=max_frames, timeout=timeout)
     except FFmpegError as exc:
         raise VideoReadError(path, exc.reason) from exc
     if not frames:
-        reason = ffmpeg_reason(messages)
-        if reason != NO_VIDEO_STREAM:
-            reason = "no frame could be decoded" + (f" ({reason})" if reason else "")
-        raise VideoReadError(path, reason)
+        raise VideoReadError(path, _no_frame_reason(messages))
     # A bytearray makes the array writable without another copy.
     array = np.frombuffer(bytearray().join(frames), dtype=np.uint8)
     return array.reshape(len(frames), *size, 3)
+
+
+class _FrameIterator:
+    """The frames of a :class:`~skactrec._ffmpeg.FrameStream` as uint8 arrays, counted."""
+
+    def __init__(self, stream, size, fps):
+        self._stream, self._size, self.fps, self.n_frames = stream, size, fps, 0
+
+    def __iter__(self):
+        for data in self._stream:
+            self.n_frames += 1
+            yield np.frombuffer(data, dtype=np.uint8).reshape(*self._size, 3)
+
+
+@contextlib.contextmanager
+def stream_video(path, frame_size, *, timeout=DEFAULT_TIMEOUT):
+    """Every frame of a video file, scaled to ``frame_size``, decoded as it is read.
+
+    A context manager whose value iterates read-only uint8 arrays ``(height, width, 3)``
+    (scaled as :func:`read_video` scales; ``frame_size=None`` keeps the video's) and has
+    ``fps``, the video's frame rate, and ``n_frames``, the frames read so far. Only the
+    frame at hand is in memory; ffmpeg is stopped on leaving.
+
+    Raises
+    ------
+    VideoReadError
+        The file cannot be read, has no frame rate, gives no frame, or stalls.
+    """
+    path = os.fsdecode(os.fspath(path))
+    _check_path(path)
+    size = _check_frame_size(frame_size)
+    meta = _probe(path)
+    output_params = _output_params(size, [], None)
+    if size is None:
+        size = tuple(meta["size"][::-1])
+    fps = float(meta.get("fps") or 0)
+    if not fps > 0:
+        raise VideoReadError(path, "its metadata gives no frame rate")
+    try:
+        with FrameStream(_ffmpeg_input(path), output_params, size, timeout=timeout) as stream:
+            frames = _FrameIterator(stream, size, fps)
+            yield frames
+    except FFmpegError as exc:
+        raise VideoReadError(path, exc.reason) from exc
+    if frames.n_frames == 0:
+        raise VideoReadError(path, _no_frame_reason(stream.messages))
 
 
 def _probe(path):

@@ -109,7 +109,8 @@ def test_every_option_is_documented_with_its_default():
 
     parser = _build_parser()
     subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    assert set(subparsers.choices) == {"demo", "reproduce", "predict"}
+    assert set(subparsers.choices) == {"demo", "reproduce", "predict", "fit", "evaluate",
+                                       "timeline"}
     for name, sub in [("skactrec", parser), *subparsers.choices.items()]:
         assert sub.description or sub is parser, f"{name} has no description"
         for action in sub._actions:

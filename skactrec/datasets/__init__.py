@@ -1,8 +1,10 @@
-"""Datasets: the data home, the paper's benchmarks' official splits, synthetic action videos."""
+"""Datasets: the data home, the paper's benchmarks' official splits, your own videos,
+synthetic action videos."""
 
 from ._base import DatasetNotFoundError, get_data_home
 from ._hmdb51 import load_hmdb51
 from ._kth import fetch_kth, load_kth
+from ._own_videos import load_video_files, load_video_list
 from ._splits import FixedSplits
 from ._synthetic import make_synthetic_videos
 from ._ucf11 import load_ucf11
@@ -17,5 +19,7 @@ __all__ = [
     "load_kth",
     "load_ucf11",
     "load_ucf101",
+    "load_video_files",
+    "load_video_list",
     "make_synthetic_videos",
 ]

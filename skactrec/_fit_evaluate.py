@@ -1,0 +1,205 @@
+"""Train and evaluate on a user's own labelled videos: what ``skactrec fit`` and
+``skactrec evaluate`` run, with the model card saved beside a model."""
+
+import datetime
+import json
+import os
+import platform
+import tempfile
+import uuid
+from pathlib import Path
+
+import numpy as np
+from sklearn.utils import Bunch
+
+
+def _cv(bunch, folds, random_state):
+    """LeaveOneGroupOut with groups, else stratified k-fold; checked against the data."""
+    from sklearn.model_selection import LeaveOneGroupOut, StratifiedKFold
+
+    if bunch.groups is not None:
+        n_groups = len(np.unique(bunch.groups))
+        if n_groups < 2:
+            raise ValueError(f"leave-one-group-out needs at least 2 groups; the videos form "
+                             f"{n_groups}.")
+        return LeaveOneGroupOut(), "Leave-one-group-out", n_groups
+    counts = np.bincount(bunch.target, minlength=len(bunch.target_names))
+    smallest = int(np.argmin(counts))
+    if folds < 2 or counts[smallest] < folds:
+        raise ValueError(
+            f"stratified {folds}-fold cross-validation needs at least {max(folds, 2)} videos "
+            f"per class; class {bunch.target_names[smallest]!r} has {counts[smallest]}. Use "
+            f"--cv with fewer folds (at least 2), add videos, or give groups.")
+    return (StratifiedKFold(folds, shuffle=True, random_state=random_state),
+            f"Stratified {folds}-fold", folds)
+
+
+def _save_atomically(path, write):
+    """``write(temporary_path)``, then the temporary file renamed to ``path``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{uuid.uuid4().hex}.partial")
+    try:
+        write(partial)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _versions():
+    from importlib.metadata import PackageNotFoundError, version
+
+    from . import __version__
+
+    found = {"skactrec": __version__, "python": platform.python_version()}
+    for package in ("keras", "tensorflow", "scikit-learn", "numpy"):
+        try:
+            found[package] = version(package)
+        except PackageNotFoundError:
+            found[package] = None
+    return found
+
+
+def _jsonable(params):
+    """The parameters JSON can hold as they are (numbers, strings, None, lists of them)."""
+    kept = {}
+    for name, value in params.items():
+        if isinstance(value, os.PathLike):
+            value = os.fspath(value)
+        if isinstance(value, tuple):
+            value = list(value)
+        try:
+            json.dumps(value)
+        except TypeError:
+            continue
+        kept[name] = value
+    return kept
+
+
+def model_card(search, bunch, *, data, cv_name, units):
+    """The JSON-ready description of a fitted search's best model."""
+    from ._weights import weights_identity
+
+    best = search.best_estimator_
+    featurizer, classifier = best[0], best[-1]
+    means, stds = search.cv_results_["mean_test_score"], search.cv_results_["std_test_score"]
+    folds = [search.cv_results_[f"split{i}_test_score"] for i in range(search.n_splits_)]
+    return {
+        "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "data": str(data),
+        "n_videos": len(bunch.filenames),
+        "classes": [str(c) for c in classifier.classes_],
+        "videos_per_class": {str(name): int(n) for name, n in zip(
+            bunch.target_names, np.bincount(bunch.target, minlength=len(bunch.target_names)),
+            strict=True)},
+        "groups": None if bunch.groups is None else len(np.unique(bunch.groups)),
+        "cross_validation": cv_name,
+        "scores": [{"n_units": int(u), "mean_accuracy": float(m), "std_accuracy": float(s),
+                    "folds": [float(f[i]) for f in folds]}
+                   for i, (u, m, s) in enumerate(zip(units, means, stds, strict=True))],
+        "best_n_units": int(search.best_params_["lstmvideoclassifier__n_units"]),
+        "featurizer": _jsonable(featurizer.get_params()),
+        "classifier": _jsonable(classifier.get_params()),
+        "weights_identity": weights_identity(featurizer.weights),
+        "versions": _versions(),
+    }
+
+
+def fit_own_videos(bunch, output, *, data, units, epochs, n_frames, frame_size, layer,
+                   weights, compute_dtype, memory, folds, random_state, verbose):
+    """Cross-validate the Pipeline over ``units``, save the refitted best and its card.
+
+    Returns a Bunch: ``scores`` ({units: (mean, std)}), ``best_units``, ``model_path``,
+    ``card_path``, ``cv_name``, ``n_splits``, ``search``.
+    """
+    import joblib
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.pipeline import make_pipeline
+
+    from ._classifier import LSTMVideoClassifier
+    from ._featurizer import VGG16FrameFeaturizer
+
+    output = Path(output)
+    cv, cv_name, n_splits = _cv(bunch, folds, random_state)
+    y = bunch.target_names[bunch.target]
+    with tempfile.TemporaryDirectory(prefix="skactrec-features-") as scratch:
+        pipe = make_pipeline(
+            VGG16FrameFeaturizer(n_frames=n_frames, frame_size=frame_size, layer=layer,
+                                 weights=weights, compute_dtype=compute_dtype,
+                                 memory=scratch if memory is None else memory, verbose=verbose),
+            LSTMVideoClassifier(epochs=epochs, compute_dtype=compute_dtype,
+                                random_state=random_state))
+        search = GridSearchCV(pipe, {"lstmvideoclassifier__n_units": list(units)}, cv=cv,
+                              error_score="raise")
+        search.fit(bunch.filenames, y, groups=bunch.groups)
+    best = search.best_estimator_
+    if memory is None:  # the temporary store is gone: the saved model keeps none
+        best.set_params(vgg16framefeaturizer__memory=None)
+    card = model_card(search, bunch, data=data, cv_name=cv_name, units=units)
+    card_path = output.with_suffix(".json")
+    _save_atomically(output, lambda path: joblib.dump(best, path))
+    _save_atomically(card_path, lambda path: path.write_text(json.dumps(card, indent=2) + "\n"))
+    scores = {s["n_units"]: (s["mean_accuracy"], s["std_accuracy"]) for s in card["scores"]}
+    return Bunch(scores=scores, best_units=card["best_n_units"], model_path=output,
+                 card_path=card_path, cv_name=cv_name, n_splits=n_splits, search=search)
+
+
+def _matrix_text(matrix, classes):
+    width = max(6, *(len(str(c)) for c in classes))
+    lines = [" " * width + " " + " ".join(f"{str(c)[:width]:>{width}}" for c in classes)]
+    lines += [f"{str(c):>{width}} " + " ".join(f"{n:>{width}}" for n in row)
+              for c, row in zip(classes, matrix, strict=True)]
+    return "\n".join(lines)
+
+
+def evaluate_own_videos(model, bunch, *, output_dir=None):
+    """Accuracy, per-class precision and recall and the confusion matrix of ``model``.
+
+    Returns a Bunch: ``accuracy``, ``report`` (scikit-learn's dict), ``confusion``,
+    ``classes``, ``text`` (all of it as printed), ``paths`` (files written).
+    """
+    from sklearn.metrics import accuracy_score, classification_report, confusion_matrix
+
+    classes = np.asarray(model.classes_)
+    y_true = bunch.target_names[bunch.target]
+    unknown = sorted(set(y_true) - {str(c) for c in classes})
+    if unknown:
+        raise ValueError(f"the videos hold classes the model does not know: "
+                         f"{', '.join(unknown)}; the model's classes are "
+                         f"{', '.join(map(str, classes))}.")
+    y_pred = model.predict(bunch.filenames)
+    labels = [c for c in classes if c in set(y_true) | set(y_pred)]
+    accuracy = float(accuracy_score(y_true, y_pred))
+    report = classification_report(y_true, y_pred, labels=labels, zero_division=0,
+                                   output_dict=True)
+    confusion = confusion_matrix(y_true, y_pred, labels=labels)
+    text = (f"Accuracy: {accuracy:.3f} on {len(y_true)} videos\n\n"
+            + classification_report(y_true, y_pred, labels=labels, zero_division=0)
+            + "\nConfusion matrix (rows: true class, columns: predicted):\n"
+            + _matrix_text(confusion, labels) + "\n")
+    paths = []
+    if output_dir is not None:
+        paths = _write_evaluation(Path(output_dir), accuracy, report, confusion, labels)
+    return Bunch(accuracy=accuracy, report=report, confusion=confusion, classes=labels,
+                 text=text, paths=paths)
+
+
+def _write_evaluation(folder, accuracy, report, confusion, labels):
+    from sklearn.metrics import ConfusionMatrixDisplay
+
+    from ._plotting import _pyplot
+
+    plt = _pyplot()
+    folder.mkdir(parents=True, exist_ok=True)
+    figure, ax = plt.subplots(figsize=(1.2 + 0.6 * len(labels),) * 2)
+    ConfusionMatrixDisplay(confusion, display_labels=labels).plot(
+        ax=ax, colorbar=False, xticks_rotation=45)
+    ax.set_title(f"accuracy {accuracy:.1%}")
+    image = folder / "confusion_matrix.png"
+    figure.savefig(image, dpi=100, bbox_inches="tight")
+    plt.close(figure)
+    summary = folder / "evaluation.json"
+    summary.write_text(json.dumps({
+        "accuracy": accuracy, "classes": [str(c) for c in labels],
+        "confusion_matrix": confusion.tolist(), "report": report}, indent=2) + "\n")
+    return [image, summary]

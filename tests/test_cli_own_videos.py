@@ -1,0 +1,120 @@
+"""skactrec fit, evaluate and timeline: a user's own class folders to a model and its report."""
+
+import contextlib
+import io
+import json
+from pathlib import Path
+
+import joblib
+import numpy as np
+import pytest
+
+from skactrec._cli import main
+from skactrec._cli_own_videos import load_labelled_videos
+
+SETTINGS = ["--n-frames", "4", "--frame-size", "32", "--layer", "block3_pool",
+            "--weights", "none", "--epochs", "2"]
+
+
+@pytest.fixture(scope="module")
+def class_folders(synthetic_videos, tmp_path_factory):
+    """The synthetic clips as a user lays them out: clips/<class>/<clip>, as links."""
+    root = tmp_path_factory.mktemp("own") / "clips"
+    data = synthetic_videos
+    for path, target in zip(data.filenames, data.target, strict=True):
+        folder = root / data.target_names[target]
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / Path(path).name).symlink_to(path)
+    return root
+
+
+def _run(argv):
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(argv)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture(scope="module")
+def fitted(class_folders, tmp_path_factory):
+    model = tmp_path_factory.mktemp("model") / "actions.joblib"
+    result = _run(["-q", "fit", str(class_folders), "--output", str(model),
+                   "--groups", r"g(\d+)", "--units", "2", "4", *SETTINGS])
+    return model, result
+
+
+def test_fit_prints_each_unit_count_and_saves_model_and_card(fitted, class_folders,
+                                                             synthetic_videos):
+    model_path, (code, out, err) = fitted
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0].startswith("Leave-one-group-out: accuracy by LSTM units")
+    assert "over 3 folds" in lines[0]
+    assert [line.split("|")[0].strip() for line in lines[1:3]] == ["2", "4"]
+    card = json.loads(model_path.with_suffix(".json").read_text())
+    assert card["classes"] == sorted(synthetic_videos.target_names)
+    assert [s["n_units"] for s in card["scores"]] == [2, 4]
+    assert all(len(s["folds"]) == 3 for s in card["scores"])
+    assert card["best_n_units"] in (2, 4) and f"Best: {card['best_n_units']} units" in out
+    assert card["weights_identity"] == "random-glorot-uniform-seed0"
+    assert card["featurizer"]["n_frames"] == 4 and card["featurizer"]["frame_size"] == 32
+    assert set(card["versions"]) >= {"skactrec", "keras", "tensorflow", "scikit-learn"}
+    assert card["groups"] == 3 and card["n_videos"] == 12
+    model = joblib.load(model_path)
+    assert model[-1].n_units == card["best_n_units"]
+    assert model[0].memory is None  # the run's temporary store is not left in the model
+    assert not list(model_path.parent.glob(".*partial"))
+
+
+def test_evaluate_prints_and_writes_the_report(fitted, class_folders, tmp_path):
+    model_path, _ = fitted
+    code, out, err = _run(["-q", "evaluate", str(class_folders), "--model", str(model_path),
+                           "--output", str(tmp_path / "report")])
+    assert code == 0, err
+    data = load_labelled_videos(class_folders)
+    accuracy = joblib.load(model_path).score(data.filenames, data.target_names[data.target])
+    assert f"Accuracy: {accuracy:.3f} on 12 videos" in out
+    assert "precision" in out and "recall" in out and "Confusion matrix" in out
+    summary = json.loads((tmp_path / "report" / "evaluation.json").read_text())
+    assert summary["accuracy"] == pytest.approx(accuracy)
+    assert np.sum(summary["confusion_matrix"]) == 12
+    assert (tmp_path / "report" / "confusion_matrix.png").stat().st_size > 1000
+
+
+def test_timeline_prints_each_window_and_draws_it(fitted, synthetic_videos, tmp_path):
+    model_path, _ = fitted
+    png = tmp_path / "timeline.png"
+    code, out, err = _run(["-q", "timeline", synthetic_videos.filenames[0], "--model",
+                           str(model_path), "--stride", "2", "--top", "2", "--plot", str(png)])
+    assert code == 0, err
+    lines = out.splitlines()
+    assert "8 frames at 10 frames/s, 3 windows of 4 frames" in lines[0]
+    assert lines[1].strip().startswith("00:00.0-00:00.4")
+    assert len(lines[1:4]) == 3 and png.stat().st_size > 1000
+
+
+def test_a_list_file_gives_the_same_videos(class_folders, tmp_path):
+    folder = load_labelled_videos(class_folders, r"g(\d+)")
+    listing = tmp_path / "list.csv"
+    listing.write_text("path,label,group\n" + "".join(
+        f"{path},{folder.target_names[t]},{g}\n"
+        for path, t, g in zip(folder.filenames, folder.target, folder.groups, strict=True)))
+    listed = load_labelled_videos(listing)
+    np.testing.assert_array_equal(listed.target_names[listed.target],
+                                  folder.target_names[folder.target])
+    with pytest.raises(ValueError, match="--groups applies to a folder"):
+        load_labelled_videos(listing, r"g(\d+)")
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["fit", "{empty}", "--output", "{tmp}/m.joblib"], "empty"),
+    (["fit", "{folders}", "--output", "{tmp}/m.joblib", "--cv", "5"],
+     "stratified 5-fold cross-validation needs at least 5 videos per class"),
+])
+def test_fit_errors_are_one_line(argv, message, class_folders, tmp_path):
+    (tmp_path / "empty").mkdir()
+    argv = [a.format(empty=tmp_path / "empty", tmp=tmp_path, folders=class_folders)
+            for a in argv]
+    code, out, err = _run([*argv, *SETTINGS])
+    assert code == 1 and len(err.strip().splitlines()) == 1 and message in err, err
+    assert not (tmp_path / "m.joblib").exists()
