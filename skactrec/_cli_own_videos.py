@@ -53,8 +53,11 @@ def add_commands(commands):
                      default="float32",
                      help="type VGG16 and the LSTMs compute in (default: float32)")
     fit.add_argument("--memory", metavar="DIR", default=None,
-                     help="feature store: videos featurized once, here, and reused by later "
-                     "runs (default: a temporary folder for this run)")
+                     help="feature store: each video is featurized once, its features kept "
+                     "here for the folds and for later runs, also after an error; the saved "
+                     "model uses it too when given (default: the data home's 'features' "
+                     "folder, ~/skactrec_data/features or $SKACTREC_DATA/features, not "
+                     "named in the saved model)")
     fit.add_argument("--cv", metavar="K", type=int, default=5,
                      help="folds of the stratified k-fold used without groups (default: 5)")
     fit.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
@@ -107,20 +110,23 @@ def load_labelled_videos(data, groups=None):
 
 def _fit(args):
     from ._fit_evaluate import fit_own_videos
+    from .datasets import get_data_home
 
+    memory = args.memory or str(Path(get_data_home()) / "features")
     result = fit_own_videos(
         load_labelled_videos(args.data, args.groups), args.output, data=args.data,
         units=args.units, epochs=args.epochs, n_frames=args.n_frames,
         frame_size=args.frame_size, layer=args.layer,
         weights=None if args.weights.lower() == "none" else args.weights,
-        compute_dtype=args.compute_dtype, memory=args.memory, folds=args.cv,
+        compute_dtype=args.compute_dtype, memory=memory, keep_memory=args.memory is not None,
+        folds=args.cv,
         random_state=args.seed, verbose=0 if args.quiet else 1)
     print(f"{result.cv_name}: accuracy by LSTM units (mean +- std over "
           f"{result.n_splits} folds)")
     for units, (mean, std) in result.scores.items():
         print(f"  {units:>5} | {mean:.3f} +- {std:.3f}")
     print(f"Best: {result.best_units} units. Model: {result.model_path}; card: "
-          f"{result.card_path}")
+          f"{result.card_path}; features stored in {memory}")
     return 0
 
 

@@ -3,14 +3,16 @@
 
 import datetime
 import json
+import logging
 import os
 import platform
-import tempfile
 import uuid
 from pathlib import Path
 
 import numpy as np
 from sklearn.utils import Bunch
+
+logger = logging.getLogger(__name__)
 
 
 def _cv(bunch, folds, random_state):
@@ -106,13 +108,15 @@ def model_card(search, bunch, *, data, cv_name, units):
 
 
 def fit_own_videos(bunch, output, *, data, units, epochs, n_frames, frame_size, layer,
-                   weights, compute_dtype, memory, folds, random_state, verbose):
+                   weights, compute_dtype, memory, keep_memory, folds, random_state,
+                   verbose):
     """Cross-validate the Pipeline over ``units``, save the refitted best and its card.
 
     Returns a Bunch: ``scores`` ({units: (mean, std)}), ``best_units``, ``model_path``,
     ``card_path``, ``cv_name``, ``n_splits``, ``search``.
     """
     import joblib
+    from sklearn.base import clone
     from sklearn.model_selection import GridSearchCV
     from sklearn.pipeline import make_pipeline
 
@@ -122,18 +126,21 @@ def fit_own_videos(bunch, output, *, data, units, epochs, n_frames, frame_size, 
     output = Path(output)
     cv, cv_name, n_splits = _cv(bunch, folds, random_state)
     y = bunch.target_names[bunch.target]
-    with tempfile.TemporaryDirectory(prefix="skactrec-features-") as scratch:
-        pipe = make_pipeline(
-            VGG16FrameFeaturizer(n_frames=n_frames, frame_size=frame_size, layer=layer,
-                                 weights=weights, compute_dtype=compute_dtype,
-                                 memory=scratch if memory is None else memory, verbose=verbose),
-            LSTMVideoClassifier(epochs=epochs, compute_dtype=compute_dtype,
-                                random_state=random_state))
-        search = GridSearchCV(pipe, {"lstmvideoclassifier__n_units": list(units)}, cv=cv,
-                              error_score="raise")
-        search.fit(bunch.filenames, y, groups=bunch.groups)
+    featurizer = VGG16FrameFeaturizer(n_frames=n_frames, frame_size=frame_size, layer=layer,
+                                      weights=weights, compute_dtype=compute_dtype,
+                                      memory=memory, verbose=verbose)
+    if memory is not None:  # every video featurized once, before the folds read the store
+        featurizer.fit(bunch.filenames)._fill_store(bunch.filenames)
+    logger.info("Cross-validating %d LSTM unit counts over %d folds, then refitting the best "
+                "on all %d videos", len(units), n_splits, len(y))
+    pipe = make_pipeline(clone(featurizer).set_params(verbose=0),
+                         LSTMVideoClassifier(epochs=epochs, compute_dtype=compute_dtype,
+                                             random_state=random_state))
+    search = GridSearchCV(pipe, {"lstmvideoclassifier__n_units": list(units)}, cv=cv,
+                          error_score="raise")
+    search.fit(bunch.filenames, y, groups=bunch.groups)
     best = search.best_estimator_
-    if memory is None:  # the temporary store is gone: the saved model keeps none
+    if not keep_memory:  # the store served the search; the saved model does not name it
         best.set_params(vgg16framefeaturizer__memory=None)
     card = model_card(search, bunch, data=data, cv_name=cv_name, units=units)
     card_path = output.with_suffix(".json")

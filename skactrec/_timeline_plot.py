@@ -28,18 +28,22 @@ def _strip(ax, timeline, n_thumbnails):
 
 
 def _classes_shown(timeline, max_classes):
-    """The classes drawn apart: those that are ever the best, most probable first."""
-    best = np.unique(np.argmax(timeline.proba, axis=1))
-    order = best[np.argsort(-timeline.proba[:, best].mean(axis=0), kind="stable")]
+    """The classes drawn apart, most probable on average first: all of them if they are
+    at most ``max_classes``, else those that are the best of some window."""
+    shown = np.arange(len(timeline.classes))
+    if len(shown) > max_classes:
+        shown = np.unique(np.argmax(timeline.proba, axis=1))
+    order = shown[np.argsort(-timeline.proba[:, shown].mean(axis=0), kind="stable")]
     return order[:max_classes]
 
 
 def plot_timeline(timeline, *, n_thumbnails=12, max_classes=8, fig=None):
     """Draw a timeline: a strip of frames over time above the stacked class probabilities.
 
-    Each window's probabilities fill the time from its start to the next window's. The
-    classes that are the best of some window are drawn apart (at most ``max_classes``,
-    the most probable on average first), the rest together as "other".
+    Each window's probabilities fill the time from its start to the next window's. With
+    at most ``max_classes`` classes, each is drawn apart; with more, those that are the
+    best of some window (at most ``max_classes``, the most probable on average first),
+    the rest together as "other".
 
     Parameters
     ----------

@@ -38,8 +38,10 @@ def _run(argv):
 @pytest.fixture(scope="module")
 def fitted(class_folders, tmp_path_factory):
     model = tmp_path_factory.mktemp("model") / "actions.joblib"
-    result = _run(["-q", "fit", str(class_folders), "--output", str(model),
-                   "--groups", r"g(\d+)", "--units", "2", "4", *SETTINGS])
+    with pytest.MonkeyPatch.context() as patch:  # the default store: in the data home
+        patch.setenv("SKACTREC_DATA", str(model.parent / "data_home"))
+        result = _run(["-q", "fit", str(class_folders), "--output", str(model),
+                       "--groups", r"g(\d+)", "--units", "2", "4", *SETTINGS])
     return model, result
 
 
@@ -62,7 +64,10 @@ def test_fit_prints_each_unit_count_and_saves_model_and_card(fitted, class_folde
     assert card["groups"] == 3 and card["n_videos"] == 12
     model = joblib.load(model_path)
     assert model[-1].n_units == card["best_n_units"]
-    assert model[0].memory is None  # the run's temporary store is not left in the model
+    assert model[0].memory is None  # the default store is not named in the saved model
+    store = model_path.parent / "data_home" / "features"
+    assert f"features stored in {store}" in out
+    assert len(list(store.rglob("*.npy"))) == 12  # each video featurized once, kept
     assert not list(model_path.parent.glob(".*partial"))
 
 
@@ -111,10 +116,28 @@ def test_a_list_file_gives_the_same_videos(class_folders, tmp_path):
     (["fit", "{folders}", "--output", "{tmp}/m.joblib", "--cv", "5"],
      "stratified 5-fold cross-validation needs at least 5 videos per class"),
 ])
-def test_fit_errors_are_one_line(argv, message, class_folders, tmp_path):
+def test_fit_errors_are_one_line(argv, message, class_folders, tmp_path, monkeypatch):
+    monkeypatch.setenv("SKACTREC_DATA", str(tmp_path / "data_home"))
     (tmp_path / "empty").mkdir()
     argv = [a.format(empty=tmp_path / "empty", tmp=tmp_path, folders=class_folders)
             for a in argv]
     code, out, err = _run([*argv, *SETTINGS])
     assert code == 1 and len(err.strip().splitlines()) == 1 and message in err, err
     assert not (tmp_path / "m.joblib").exists()
+
+
+def test_an_unreadable_video_is_named_and_the_others_features_are_kept(
+        class_folders, tmp_path, monkeypatch):
+    monkeypatch.setenv("SKACTREC_DATA", str(tmp_path / "data_home"))
+    clips = tmp_path / "clips"
+    for folder in class_folders.iterdir():
+        (clips / folder.name).mkdir(parents=True)
+        for clip in folder.iterdir():
+            (clips / folder.name / clip.name).symlink_to(clip.resolve())
+    broken = next((clips).iterdir()) / "g09_broken.mp4"
+    broken.write_bytes(b"an interrupted copy")
+    code, _, err = _run(["-q", "fit", str(clips), "--output", str(tmp_path / "m.joblib"),
+                         "--groups", r"g(\d+)", *SETTINGS])
+    assert code == 1 and "g09_broken.mp4" in err and "1 of 13 videos" in err, err
+    store = tmp_path / "data_home" / "features"
+    assert len(list(store.rglob("*.npy"))) == 12  # a rerun computes none of them again
