@@ -5,6 +5,7 @@ ORDER = [
     "plot_unit_sweep.py",
     "plot_top3_strip.py",
     "plot_confusion_matrix.py",
+    "plot_own_videos.py",
     "plot_feature_store.py",
     "plot_real_weights.py",
     "reproduce_kth_stand_in.py",
