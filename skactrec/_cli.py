@@ -8,6 +8,7 @@ import sys
 
 from . import __version__
 from ._cli_own_videos import add_commands as add_own_video_commands
+from ._cli_own_videos import add_model_options
 
 _SCHEDULER_HELP = (
     "run the featurization and the fits on the Dask cluster whose scheduler is at ADDRESS "
@@ -84,22 +85,10 @@ def _build_parser():
                      "store goes in its features/ subfolder")
     rep.add_argument("--units", metavar="N", type=int, nargs="+", default=None,
                      help="LSTM unit counts (default: 40 80 160 240 320 360 400 480)")
-    rep.add_argument("--epochs", type=int, default=50, help="training epochs (default: 50)")
-    rep.add_argument("--n-frames", type=int, default=40, help="frames per video (default: 40)")
-    rep.add_argument("--frame-size", type=int, default=224,
-                     help="frame size in pixels (default: 224)")
-    rep.add_argument("--layer", default="block5_pool",
-                     help="VGG16 layer of the features (default: block5_pool)")
-    rep.add_argument("--weights", metavar="PATH|imagenet|none", default="imagenet",
-                     help="VGG16 weights: a file, imagenet (default) or none (random)")
+    add_model_options(rep)
     rep.add_argument("--dtype", choices=["float32", "float16"], default="float32",
                      help="type of the stored features; float16 halves the disk (default: "
                           "float32)")
-    rep.add_argument("--compute-dtype", choices=["float32", "bfloat16", "float16"],
-                     default="float32",
-                     help="type VGG16 and the LSTMs compute in: bfloat16 is faster on CPUs "
-                          "with AVX512-BF16 or AMX, float16 on GPUs; the paper's is float32 "
-                          "(default: float32)")
     rep.add_argument("--n-jobs", type=int, default=None,
                      help="parallel jobs of the featurization and the sweep's fits (default: "
                      "1; with --scheduler, every worker of the cluster)")

@@ -18,6 +18,25 @@ def _add_data_argument(parser):
         "(MMAction2's); paths relative to the list's folder")
 
 
+def add_model_options(parser):
+    """The options of the model's settings, shared by ``reproduce`` and ``fit``."""
+    parser.add_argument("--epochs", type=int, default=50,
+                        help="training epochs (default: 50)")
+    parser.add_argument("--n-frames", type=int, default=40,
+                        help="frames per video (default: 40)")
+    parser.add_argument("--frame-size", type=int, default=224,
+                        help="frame size in pixels (default: 224)")
+    parser.add_argument("--layer", default="block5_pool",
+                        help="VGG16 layer of the features (default: block5_pool)")
+    parser.add_argument("--weights", metavar="PATH|imagenet|none", default="imagenet",
+                        help="VGG16 weights: a file, imagenet (default) or none (random)")
+    parser.add_argument("--compute-dtype", choices=["float32", "bfloat16", "float16"],
+                        default="float32",
+                        help="type VGG16 and the LSTMs compute in: bfloat16 is faster on CPUs "
+                             "with AVX512-BF16 or AMX, float16 on GPUs; the paper's is float32 "
+                             "(default: float32)")
+
+
 def add_commands(commands):
     """Add ``fit``, ``evaluate`` and ``timeline`` to the ``skactrec`` subparsers."""
     fit = commands.add_parser(
@@ -40,18 +59,7 @@ def add_commands(commands):
     fit.add_argument("--units", metavar="N", type=int, nargs="+", default=list(DEFAULT_UNITS),
                      help=f"LSTM unit counts to compare (default: "
                      f"{' '.join(map(str, DEFAULT_UNITS))})")
-    fit.add_argument("--epochs", type=int, default=50, help="epochs per fit (default: 50)")
-    fit.add_argument("--n-frames", type=int, default=40,
-                     help="frames per video (default: 40)")
-    fit.add_argument("--frame-size", type=int, default=224,
-                     help="frame size in pixels (default: 224)")
-    fit.add_argument("--layer", default="block5_pool",
-                     help="VGG16 layer of the features (default: block5_pool)")
-    fit.add_argument("--weights", metavar="PATH|imagenet|none", default="imagenet",
-                     help="VGG16 weights: a file, imagenet (default) or none (random)")
-    fit.add_argument("--compute-dtype", choices=["float32", "bfloat16", "float16"],
-                     default="float32",
-                     help="type VGG16 and the LSTMs compute in (default: float32)")
+    add_model_options(fit)
     fit.add_argument("--memory", metavar="DIR", default=None,
                      help="feature store: each video is featurized once, its features kept "
                      "here for the folds and for later runs, also after an error; the saved "
