@@ -5,9 +5,19 @@ import numpy as np
 from ._plotting import _pyplot
 
 
-def _clock(seconds, _=None):
-    minutes, seconds = divmod(float(seconds), 60)
-    return f"{int(minutes)}:{int(seconds):02d}"
+def _clock(seconds, decimals=0):
+    """``m:ss`` (``m:ss.s`` with a decimal)."""
+    minutes, seconds = divmod(round(float(seconds), decimals), 60)
+    width = 3 + decimals if decimals else 2
+    return f"{int(minutes)}:{seconds:0{width}.{decimals}f}"
+
+
+def _tick_step(duration):
+    """Seconds between time ticks: a round step giving 5 to 12 ticks."""
+    for step in (0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600):
+        if duration / step <= 12:
+            return step
+    return 7200
 
 
 def _strip(ax, timeline, n_thumbnails):
@@ -105,10 +115,15 @@ def plot_timeline(timeline, *, n_thumbnails=12, max_classes=8, fig=None):
         proba_ax.fill_between(edges, bottom, top, step="post", color=color, label=name,
                               linewidth=0)
         bottom = top
+    proba_ax.set_xlim(0, float(timeline.end[-1]))
     proba_ax.set_ylim(0, 1)
     proba_ax.set_ylabel("probability")
     proba_ax.set_xlabel("time (min:s)")
-    proba_ax.xaxis.set_major_formatter(_clock)
+    from matplotlib.ticker import MultipleLocator
+
+    step = _tick_step(float(timeline.end[-1]))
+    proba_ax.xaxis.set_major_locator(MultipleLocator(step))
+    proba_ax.xaxis.set_major_formatter(lambda seconds, _: _clock(seconds, int(step < 1)))
     proba_ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=9)
     fig.subplots_adjust(right=0.86)
     return fig

@@ -125,3 +125,23 @@ def test_plot_timeline(model, long_video):
     legend = [text.get_text() for text in fig.axes[1].get_legend().get_texts()]
     assert legend == [model.classes_[np.argmax(timeline.proba.mean(axis=0))], "other"]
     assert proba.get_xlim()[1] == pytest.approx(2.3)
+
+
+def test_a_ten_minute_timeline_is_labelled_by_the_minute():
+    pytest.importorskip("matplotlib")
+    from sklearn.utils import Bunch
+
+    from skactrec import plot_timeline
+
+    start = np.arange(375) * 1.6  # 10 minutes of windows of 1.6 s
+    proba = np.random.RandomState(0).dirichlet(np.ones(3), size=len(start))
+    timeline = Bunch(start=start, end=start + 1.6, proba=proba, classes=np.array(["a", "b", "c"]),
+                     thumbnails=np.zeros((64, 8, 8, 3), np.uint8),
+                     thumbnail_times=np.linspace(0, 600, 64))
+    fig = plot_timeline(timeline)
+    fig.canvas.draw()
+    low, high = fig.axes[1].get_xlim()
+    labels = [t.get_text() for t in fig.axes[1].get_xticklabels()
+              if low <= t.get_position()[0] <= high]
+    assert labels[0] == "0:00" and labels[-1] == "10:00" and "5:00" in labels
+    assert len(fig.axes[0].images) == 12
