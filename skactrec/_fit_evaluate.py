@@ -30,7 +30,7 @@ def _cv(bunch, folds, random_state):
     if folds < 2 or counts[smallest] < folds:
         raise ValueError(
             f"stratified {folds}-fold cross-validation needs at least {max(folds, 2)} videos "
-            f"per class; class {bunch.target_names[smallest]!r} has {counts[smallest]}. Use "
+            f"per class; class {str(bunch.target_names[smallest])!r} has {counts[smallest]}. Use "
             f"--cv with fewer folds (at least 2), add videos, or give groups.")
     return (StratifiedKFold(folds, shuffle=True, random_state=random_state),
             f"Stratified {folds}-fold", folds)
