@@ -15,6 +15,7 @@ from sklearn import config_context
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.utils import assert_all_finite, check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
     check_array,
@@ -24,7 +25,7 @@ from sklearn.utils.validation import (
 )
 
 from ._batches import BatchReader
-from ._lstm_model import OPTIMIZERS, build_lstm_model
+from ._lstm_model import OPTIMIZERS, TEMPORAL_POOLINGS, build_lstm_model
 from ._precision import COMPUTE_DTYPES
 from ._training import train
 
@@ -87,7 +88,7 @@ def _unpickle(cls, fitted):
     """A new, empty ``cls``, made when one is unpickled before its state is loaded. For a
     fitted one, the Keras layers its model uses are registered with Keras first."""
     if fitted:
-        from . import _hoisted_lstm  # noqa: F401 (registers HoistedLSTM)
+        from . import _attention_layers, _hoisted_lstm  # noqa: F401 (registers their layers)
     return cls.__new__(cls)
 
 
@@ -122,6 +123,11 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
         the work, runs in that type, the recurrence and the output layer in float32.
         Faster on CPUs with AVX512-BF16 or AMX (``"bfloat16"``) and on GPUs with tensor
         cores (either). The paper computes in float32. See Notes.
+    temporal_pooling : {"last", "attention"}, default="last"
+        What the dense layer reads. ``"last"``: the LSTM's last hidden state, the
+        paper's model. ``"attention"``: every hidden state, weighted by a learned score
+        per frame, softmaxed over the frames (the attention the paper names as future
+        work; beyond the paper). Their weights are :meth:`frame_importances`.
     validation_split : float, default=0.0
         Fraction of the training videos held out (the last ones, before shuffling, as in
         Keras) to report ``val_loss`` and ``val_accuracy`` in ``history_`` after each epoch.
@@ -256,6 +262,7 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "output_activation": [StrOptions({"softmax", "sigmoid"})],
         "compute_dtype": [StrOptions(set(COMPUTE_DTYPES))],
+        "temporal_pooling": [StrOptions(set(TEMPORAL_POOLINGS))],
         "validation_split": [Interval(Real, 0, 1, closed="left")],
         "callbacks": [list, None],
         "random_state": ["random_state"],
@@ -273,6 +280,7 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
         dropout=0.0,
         output_activation="softmax",
         compute_dtype="float32",
+        temporal_pooling="last",
         validation_split=0.0,
         callbacks=None,
         random_state=None,
@@ -286,14 +294,15 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
         self.dropout = dropout
         self.output_activation = output_activation
         self.compute_dtype = compute_dtype
+        self.temporal_pooling = temporal_pooling
         self.validation_split = validation_split
         self.callbacks = callbacks
         self.random_state = random_state
         self.verbose = verbose
 
     def __reduce__(self):
-        # A fitted model holds skactrec's HoistedLSTM layer, which Keras can load only once
-        # it is registered: `_unpickle` imports it before the model in the state is loaded.
+        # A fitted model holds skactrec's layers (HoistedLSTM, SoftmaxOverFrames), which Keras
+        # can load only once registered: `_unpickle` imports them before the model is loaded.
         return (_unpickle, (type(self), hasattr(self, "model_")), self.__getstate__())
 
     def __sklearn_tags__(self):
@@ -427,6 +436,7 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
             optimizer=self.optimizer,
             learning_rate=self.learning_rate,
             compute_dtype=self.compute_dtype,
+            temporal_pooling=self.temporal_pooling,
             seed=seed,
         )
         # random_state is NOT given to scikeras: its seeding sets TF_DETERMINISTIC_OPS, which
@@ -489,14 +499,7 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
         # training shape, which would fix the number of frames. The model is called eagerly
         # batch by batch rather than through model.predict, which traces a TF graph per
         # input shape (slow for small inputs, and warns about retracing).
-        scores = np.empty((X.shape[0], len(self.classes_)), dtype=np.float64)
-        start = 0
-        with BatchReader(X) as reader:  # a memmap's file is read, not mapped into RSS
-            for batch in reader.chunks(self.batch_size, np.float32):
-                stop = start + len(batch)
-                batch = np.asarray(batch, dtype=np.float32)
-                scores[start:stop] = np.asarray(self.model_(batch, training=False))
-                start = stop
+        scores = self._batched(self.model_, X, (len(self.classes_),))
         totals = scores.sum(axis=1, keepdims=True)
         # Softmax rows already sum to 1 (up to float32 rounding); sigmoid rows do not.
         # A row of sigmoids that all underflowed to 0 becomes uniform.
@@ -504,6 +507,65 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
         return np.divide(
             scores, totals, out=np.full_like(scores, 1.0 / n_classes), where=totals > 0
         )
+
+    def _batched(self, model, X, shape):
+        """``model`` on ``X`` batch by batch, into a float64 array ``(n_videos, *shape)``."""
+        out = np.empty((X.shape[0], *shape), dtype=np.float64)
+        start = 0
+        with BatchReader(X) as reader:  # a memmap's file is read, not mapped into RSS
+            for batch in reader.chunks(self.batch_size, np.float32):
+                stop = start + len(batch)
+                out[start:stop] = np.asarray(model(np.asarray(batch, dtype=np.float32),
+                                                   training=False)).reshape(len(batch), *shape)
+                start = stop
+        return out
+
+    def _has_attention(self):
+        if self.temporal_pooling != "attention":
+            raise AttributeError(
+                "frame_importances is available with temporal_pooling='attention' only; this "
+                f"{type(self).__name__} reads the LSTM's last hidden state "
+                f"(temporal_pooling={self.temporal_pooling!r}), which weighs no frame.")
+        return True
+
+    @available_if(_has_attention)
+    def frame_importances(self, X):
+        """The attention weight of each frame of each video: what the classifier read.
+
+        Available with ``temporal_pooling="attention"``. In a Pipeline of a featurizer
+        and this classifier: ``pipe[-1].frame_importances(pipe[:-1].transform(videos))``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_videos, n_frames, n_features)
+            Frame features of each video; ``n_frames`` may differ from the one seen in fit.
+
+        Returns
+        -------
+        importances : ndarray of shape (n_videos, n_frames)
+            Each row sums to 1: the weights of the frames' hidden states in the state the
+            dense layer classifies.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skactrec import LSTMVideoClassifier
+        >>> X = np.random.RandomState(0).normal(size=(6, 5, 3))
+        >>> clf = LSTMVideoClassifier(n_units=4, epochs=1, temporal_pooling="attention",
+        ...                           random_state=0).fit(X, [0, 1] * 3)
+        >>> importances = clf.frame_importances(X)
+        >>> importances.shape
+        (6, 5)
+        >>> bool(np.allclose(importances.sum(axis=1), 1))
+        True
+        """
+        import keras
+
+        check_is_fitted(self)
+        X, _ = self._validate_X(X, reset=False)
+        weights = keras.Model(self.model_.input,
+                              self.model_.get_layer("attention_weights").output)
+        return self._batched(weights, X, (X.shape[1],))
 
     def predict(self, X):
         """Most probable class of each video.

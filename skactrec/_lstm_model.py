@@ -15,6 +15,9 @@ OPTIMIZERS = {
     "sgd": "SGD",
 }
 
+# How the LSTM's hidden states become the video's: the paper's last one, or attention.
+TEMPORAL_POOLINGS = ("last", "attention")
+
 # Loss paired with each output activation; the targets are one-hot in both cases.
 LOSSES = {
     "softmax": "categorical_crossentropy",
@@ -32,6 +35,7 @@ def build_lstm_model(
     optimizer="rmsprop",
     learning_rate=0.001,
     compute_dtype="float32",
+    temporal_pooling="last",
     seed=None,
 ):
     """Build and compile the paper's CNN-LSTM head as a Keras model.
@@ -58,6 +62,12 @@ def build_lstm_model(
         The output layer computes in float32 in every case. With ``"float16"`` the
         optimizer scales the loss (``keras.optimizers.LossScaleOptimizer``), as Keras's
         mixed precision requires.
+    temporal_pooling : {"last", "attention"}, default="last"
+        ``"last"``: the dense layer reads the LSTM's last hidden state (the paper).
+        ``"attention"``: it reads the sum of every hidden state weighted by attention: a
+        learned score per frame (a dense layer of one unit on the hidden state, named
+        ``"attention_score"``), softmax over the frames (``"attention_weights"``, whose
+        output is the frames' importances). No mask: any number of frames.
     seed : int, default=None
         Seed of the initial weights and of the dropout masks, given to each initializer
         and layer, so they never depend on a global random state that another thread of
@@ -66,34 +76,45 @@ def build_lstm_model(
     Returns
     -------
     model : keras.Model
-        A compiled ``Sequential`` model whose input has shape ``(None, None, n_features)``,
+        A compiled model (``Sequential`` for ``"last"``) whose input has shape
+        ``(None, None, n_features)``,
         so sequences of any length can be read, and whose accuracy metric is named
         ``"accuracy"``. Its LSTM is a :class:`~skactrec._hoisted_lstm.HoistedLSTM`, a
         ``keras.layers.LSTM`` that projects all frames at once.
     """
     import keras
 
+    from ._attention_layers import SoftmaxOverFrames
     from ._hoisted_lstm import HoistedLSTM
 
     # Keras's default initializers of these layers, seeded one by one.
-    seeds = [None] * 4 if seed is None else [seed + i for i in range(4)]
+    seeds = [None] * 5 if seed is None else [seed + i for i in range(5)]
     initializers = keras.initializers
-    model = keras.Sequential(
-        [
-            keras.Input(shape=(None, n_features)),
-            HoistedLSTM(
-                n_units, dropout=dropout, name="lstm", dtype=COMPUTE_DTYPES[compute_dtype],
-                kernel_initializer=initializers.GlorotUniform(seed=seeds[0]),
-                recurrent_initializer=initializers.Orthogonal(seed=seeds[1]),
-                seed=seeds[2],
-            ),
-            keras.layers.Dense(
-                n_classes, activation=output_activation, name="output", dtype="float32",
-                kernel_initializer=initializers.GlorotUniform(seed=seeds[3]),
-            ),
-        ],
-        name="cnn_lstm",
+    attention = temporal_pooling == "attention"
+    lstm = HoistedLSTM(
+        n_units, dropout=dropout, name="lstm", dtype=COMPUTE_DTYPES[compute_dtype],
+        kernel_initializer=initializers.GlorotUniform(seed=seeds[0]),
+        recurrent_initializer=initializers.Orthogonal(seed=seeds[1]),
+        seed=seeds[2], return_sequences=attention,
     )
+    output = keras.layers.Dense(
+        n_classes, activation=output_activation, name="output", dtype="float32",
+        kernel_initializer=initializers.GlorotUniform(seed=seeds[3]),
+    )
+    if not attention:
+        model = keras.Sequential([keras.Input(shape=(None, n_features)), lstm, output],
+                                 name="cnn_lstm")
+    else:
+        frames = keras.Input(shape=(None, n_features))
+        states = lstm(frames)  # (videos, frames, n_units)
+        scores = keras.layers.Dense(
+            1, name="attention_score", dtype="float32",
+            kernel_initializer=initializers.GlorotUniform(seed=seeds[4]))(states)
+        weights = SoftmaxOverFrames(name="attention_weights", dtype="float32")(scores)
+        pooled = keras.layers.Dot(axes=1, name="attention_pooling", dtype="float32")(
+            [weights, states])  # (videos, 1, n_units)
+        pooled = keras.layers.Reshape((n_units,), name="pooled_state")(pooled)
+        model = keras.Model(frames, output(pooled), name="cnn_lstm_attention")
     optimizer = getattr(keras.optimizers, OPTIMIZERS[optimizer])(learning_rate=learning_rate)
     if compute_dtype == "float16":
         optimizer = keras.optimizers.LossScaleOptimizer(optimizer)

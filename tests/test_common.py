@@ -15,6 +15,10 @@ ESTIMATORS = [
     LSTMVideoClassifier(
         n_units=8, epochs=15, batch_size=25, learning_rate=0.02, random_state=0
     ),
+    LSTMVideoClassifier(  # issue 16: attention over the LSTM's states, beyond the paper
+        n_units=8, epochs=15, batch_size=25, learning_rate=0.02, random_state=0,
+        temporal_pooling="attention",
+    ),
     VGG16FrameFeaturizer(n_frames=2, frame_size=32, layer="block1_pool", weights=None,
                          pooling="avg"),
 ]

@@ -188,3 +188,25 @@ def test_bad_arguments(tmp_path, kwargs, match):
     with pytest.raises(ValueError, match=match):
         make_synthetic_videos(tmp_path / "x", **kwargs)
     assert not (tmp_path / "x").exists()  # validated before writing anything
+
+
+def test_motion_confined_to_a_window(tmp_path):
+    """With motion_frames, the shape stands still before and after its window of motion."""
+    from skactrec import read_video
+
+    data = make_synthetic_videos(tmp_path, n_classes=2, n_groups=2, n_videos_per_group=2,
+                                 n_frames=16, frame_size=32, motion_frames=4, random_state=0)
+    assert data.motion_start.shape == (8,)
+    assert np.all((0 <= data.motion_start) & (data.motion_start <= 12))
+    assert len(set(data.motion_start)) > 1  # a random position
+    for path, start in zip(data.filenames, data.motion_start, strict=True):
+        frames = read_video(path, n_frames=None, frame_size=None).astype(float)
+        change = np.abs(np.diff(frames, axis=0)).mean(axis=(1, 2, 3))  # frame t to t + 1
+        moving = np.zeros(15, bool)
+        moving[start : start + 3] = True  # 4 frames of motion: 3 changes
+        assert change[moving].min() > 3 * change[~moving].max(), (start, change.round(2))
+    default = make_synthetic_videos(tmp_path / "d", n_classes=2, n_groups=1, n_frames=8,
+                                    frame_size=32, random_state=0)
+    assert np.all(default.motion_start == 0)
+    with pytest.raises(ValueError, match="motion_frames must be between 2 and 8"):
+        make_synthetic_videos(tmp_path / "e", n_frames=8, frame_size=32, motion_frames=9)

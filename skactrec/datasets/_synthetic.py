@@ -136,15 +136,21 @@ def _signed_distance(shape, dy, dx, r):
     return np.maximum.reduce([dy, -s * dy - c * dx, -s * dy + c * dx]) - 0.6 * r
 
 
-def _render_video(rng, appearance, direction, n_frames, size):
-    """Frames (n_frames, size, size, 3) uint8 of one actor moving in ``direction``."""
+def _render_video(rng, appearance, direction, n_frames, size, motion_frames=None):
+    """Frames (n_frames, size, size, 3) uint8 of one actor moving in ``direction``, and
+    the first frame of the motion (0 unless ``motion_frames`` confines it to a window)."""
     dy_dir, dx_dir = direction
     travel = rng.uniform(0.6, 0.8) * size
     start_along = rng.uniform(0.08, 0.92 - travel / size) * size
     cross_axis = rng.uniform(0.3, 0.7) * size
     noise = rng.normal(0.0, 3.0, size=(n_frames, size, size, 3))
 
-    progress = np.arange(n_frames) / max(n_frames - 1, 1)
+    if motion_frames is None:
+        motion_start, progress = 0, np.arange(n_frames) / max(n_frames - 1, 1)
+    else:  # still, then moving over motion_frames frames, then still again
+        motion_start = int(rng.randint(0, n_frames - motion_frames + 1))
+        steps = np.arange(n_frames) - motion_start
+        progress = np.clip(steps / max(motion_frames - 1, 1), 0.0, 1.0)
 
     def coordinate(sign):
         if sign == 0:
@@ -162,7 +168,7 @@ def _render_video(rng, appearance, direction, n_frames, size):
     )
     alpha = np.clip(0.5 - distance, 0.0, 1.0)[..., None]  # one pixel of antialiasing
     frames = (1 - alpha) * appearance["background"] + alpha * appearance["colour"] + noise
-    return np.clip(np.rint(frames), 0, 255).astype(np.uint8)
+    return np.clip(np.rint(frames), 0, 255).astype(np.uint8), motion_start
 
 
 def _write_mp4(path, frames, fps):
@@ -195,6 +201,7 @@ def make_synthetic_videos(
     n_frames=16,
     frame_size=64,
     fps=10,
+    motion_frames=None,
     random_state=None,
 ):
     """Write synthetic action videos (a moving shape) as .mp4 files.
@@ -221,6 +228,11 @@ def make_synthetic_videos(
         Height and width of the frames in pixels: even and >= 16.
     fps : float, default=10
         Frame rate written in the files, > 0.
+    motion_frames : int, default=None
+        None: the shape moves over the whole video. An int from 2 to ``n_frames``: it
+        moves over that many consecutive frames only, from a random first frame
+        (``motion_start``), and stands still before and after: a task where the action
+        fills a short window of the clip.
     random_state : int, RandomState instance or None, default=None
         Controls appearances, motions and noise. Pass an int for the same videos
         (the same decoded frames) on every call.
@@ -239,6 +251,9 @@ def make_synthetic_videos(
             Names of the classes (directions).
         groups : ndarray of shape (n_videos,), dtype int
             Group (actor) of each video, 1 to ``n_groups`` as in the file names.
+        motion_start : ndarray of shape (n_videos,), dtype int
+            The first frame of each video's motion (0 without ``motion_frames``); the
+            motion fills frames ``motion_start`` to ``motion_start + motion_frames - 1``.
         directory : str
             The directory written to.
         DESCR : str
@@ -275,6 +290,8 @@ def make_synthetic_videos(
         raise ValueError(f"fps must be a positive number, got {fps!r}")
     if not isinstance(directory, (str, os.PathLike)):
         raise ValueError(f"directory must be a path (str or os.PathLike), got {directory!r}")
+    if motion_frames is not None:
+        motion_frames = _check_int("motion_frames", motion_frames, 2, n_frames)
     rng = check_random_state(random_state)
 
     directory = os.fspath(directory)
@@ -283,17 +300,19 @@ def make_synthetic_videos(
     hue_offset = rng.uniform(0, 1)
     appearances = [_group_appearance(rng, g, frame_size, hue_offset) for g in range(n_groups)]
 
-    filenames, target, groups = [], [], []
+    filenames, target, groups, motion_starts = [], [], [], []
     for class_index, (name, direction) in enumerate(_DIRECTIONS[:n_classes]):
         os.makedirs(os.path.join(directory, name), exist_ok=True)
         for g, appearance in enumerate(appearances):
             for clip in range(n_videos_per_group):
-                frames = _render_video(rng, appearance, direction, n_frames, frame_size)
+                frames, motion_start = _render_video(rng, appearance, direction, n_frames,
+                                                     frame_size, motion_frames)
                 path = os.path.join(directory, name, f"g{g + 1:02d}_c{clip + 1:02d}.mp4")
                 _write_mp4(path, frames, fps)
                 filenames.append(path)
                 target.append(class_index)
                 groups.append(g + 1)
+                motion_starts.append(motion_start)
 
     target_names = np.array([name for name, _ in _DIRECTIONS[:n_classes]])
     descr = _DESCR.format(
@@ -312,6 +331,7 @@ def make_synthetic_videos(
         target=np.array(target, dtype=int),
         target_names=target_names,
         groups=np.array(groups, dtype=int),
+        motion_start=np.array(motion_starts, dtype=int),
         directory=directory,
         DESCR=descr,
     )
