@@ -168,7 +168,7 @@ def _percent(score):
 
 
 def plot_top_k(videos, labels, scores, *, true_labels=None, n_frames_shown=4, title=None,
-               fig=None):
+               fig=None, importances=None, sampling="first"):
     """The paper's figure 7: for each video, a few frames above and its k best classes below.
 
     Parameters
@@ -189,6 +189,15 @@ def plot_top_k(videos, labels, scores, *, true_labels=None, n_frames_shown=4, ti
     fig : matplotlib.figure.Figure, default=None
         Where to draw; a new figure sized to the frames and classes if None. A given
         figure keeps its size, and the layout is scaled to fit in it.
+    importances : array-like of shape (n_videos, n_frames), default=None
+        Each frame's importance to the classifier, e.g. from
+        :meth:`LSTMVideoClassifier.frame_importances` (``temporal_pooling="attention"``).
+        The frames shown are then taken among the ``n_frames`` frames the model read
+        (as ``sampling`` reads them), and each is shaded by its importance: the most
+        important at full brightness, one of no importance at a quarter.
+    sampling : {"first", "uniform"}, default="first"
+        With ``importances``: how the model's featurizer read its frames (its
+        ``sampling``).
 
     Returns
     -------
@@ -208,14 +217,26 @@ def plot_top_k(videos, labels, scores, *, true_labels=None, n_frames_shown=4, ti
     plt = _pyplot()
     return _draw_top_k(videos, labels, scores, true_labels=true_labels,
                        n_frames_shown=n_frames_shown, title=title, fig=fig,
-                       new_figure=plt.figure)
+                       new_figure=plt.figure, importances=importances, sampling=sampling)
 
 
-def _draw_top_k(videos, labels, scores, *, true_labels, n_frames_shown, title, fig, new_figure):
+def _shown_frames(video, n_frames_shown, importances, sampling):
+    """The frames of one video to show, shaded by their importance when it is given."""
+    from ._video import read_video
+
+    if importances is None:
+        return read_video(video, n_frames=n_frames_shown, frame_size=None, sampling="uniform")
+    frames = read_video(video, n_frames=len(importances), frame_size=None, sampling=sampling)
+    shown = np.unique(np.linspace(0, len(frames) - 1, n_frames_shown).round().astype(int))
+    weight = importances[shown] / max(float(np.max(importances)), 1e-12)
+    shade = 0.25 + 0.75 * weight[:, None, None, None]
+    return np.clip(frames[shown] * shade, 0, 255).astype(np.uint8)
+
+
+def _draw_top_k(videos, labels, scores, *, true_labels, n_frames_shown, title, fig, new_figure,
+                importances=None, sampling="first"):
     """:func:`plot_top_k`, with ``new_figure(figsize=...)`` making the figure if ``fig`` is None."""
     from matplotlib.ticker import PercentFormatter
-
-    from ._video import read_video
 
     labels, scores = np.asarray(labels), np.asarray(scores, dtype=float)
     if labels.shape != scores.shape or labels.ndim != 2 or len(labels) != len(videos):
@@ -224,8 +245,15 @@ def _draw_top_k(videos, labels, scores, *, true_labels, n_frames_shown, title, f
             f"with n_videos = {len(videos)}."
         )
     n_videos, k = labels.shape
-    strips = [_frame_strip(read_video(video, n_frames=n_frames_shown, frame_size=None,
-                                      sampling="uniform")) for video in videos]
+    if importances is not None:
+        importances = np.asarray(importances, dtype=float)
+        if importances.ndim != 2 or len(importances) != n_videos:
+            raise ValueError(f"importances must be (n_videos, n_frames) with n_videos = "
+                             f"{n_videos}; got shape {importances.shape}.")
+    strips = [_frame_strip(_shown_frames(video, n_frames_shown,
+                                         None if importances is None else importances[i],
+                                         sampling))
+              for i, video in enumerate(videos)]
 
     # Every size in inches, so that nothing is left empty: the strips' height follows
     # from their aspect ratio, the bars' from the number of classes.

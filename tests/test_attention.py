@@ -92,3 +92,18 @@ def test_a_pipeline_gives_its_importances(synthetic_videos):
     ).fit(data.filenames, data.target)
     importances = pipe[-1].frame_importances(pipe[:-1].transform(data.filenames[:3]))
     assert importances.shape == (3, 4)
+
+
+def test_plot_top_k_shades_each_frame_by_its_importance():
+    pytest.importorskip("matplotlib")
+    from skactrec import plot_top_k
+
+    video = np.full((8, 16, 16, 3), 200, np.uint8)  # the model read frames 0-3 of 8
+    importances = np.array([[0.0, 0.1, 0.3, 0.6]])
+    fig = plot_top_k([video], [["a", "b"]], [[0.7, 0.3]], importances=importances)
+    strip = fig.axes[0].images[0].get_array()
+    # The frames side by side, 16 pixels wide, a 1-pixel white line between two.
+    brightness = [int(strip[8, i * 17 + 8, 0]) for i in range(4)]
+    assert brightness == [50, 75, 125, 200]  # 200 x (0.25 + 0.75 x importance / max)
+    with pytest.raises(ValueError, match=r"importances must be \(n_videos, n_frames\)"):
+        plot_top_k([video], [["a", "b"]], [[0.7, 0.3]], importances=[0.5, 0.5])
