@@ -6,7 +6,6 @@ ORDER = [
     "plot_top3_strip.py",
     "plot_confusion_matrix.py",
     "plot_own_videos.py",
-    "plot_attention.py",
     "plot_feature_store.py",
     "plot_real_weights.py",
     "reproduce_kth_stand_in.py",
