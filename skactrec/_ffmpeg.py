@@ -80,11 +80,15 @@ class FrameStream:
                                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         # A small queue: the pump waits when the reader is behind, so frames never pile up.
         self._chunks, self._stderr, self.messages = queue.Queue(maxsize=4), [], ""
-        self._pumps = [threading.Thread(target=pump, daemon=True,
-                                        name=f"skactrec-ffmpeg-{pump.__name__}")
-                       for pump in (self._pump_frames, self._pump_stderr)]
-        for pump in self._pumps:
-            pump.start()
+        self._pumps = []
+        try:  # an interrupt (Ctrl-C) while the pumps start must not leave ffmpeg running
+            for pump in (self._pump_frames, self._pump_stderr):
+                self._pumps.append(threading.Thread(target=pump, daemon=True,
+                                                    name=f"skactrec-ffmpeg-{pump.__name__}"))
+                self._pumps[-1].start()
+        except BaseException:
+            self.close()
+            raise
 
     def _pump_frames(self):
         try:
