@@ -303,17 +303,6 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
             raise BatchVideoReadError(errors, len(videos))
         return out.result() if self.memmap else out
 
-    def _fill_store(self, X):
-        """Compute the features of the videos not yet in the store (``memory``), keeping
-        none in memory: what ``skactrec fit`` runs before its search, whose folds then
-        read them."""
-        check_is_fitted(self)
-        videos = check_videos(X)
-        with Progress(len(videos), "VGG16 features", self.verbose) as progress:
-            errors = self._featurize(videos, self._store(), _Discard(), progress)
-        if errors:
-            raise BatchVideoReadError(errors, len(videos))
-
     def _extractor(self):
         """The process's VGG16 of this fitted featurizer's settings (built on first use)."""
         return get_extractor(
@@ -503,13 +492,6 @@ def _featurize_chunk(featurizer, videos):
     with Progress(len(videos), "VGG16 features", verbose=0) as progress:
         errors = featurizer._featurize(videos, featurizer._store(), out, progress)
     return out, errors
-
-
-class _Discard:
-    """An output that keeps nothing (the features go to the store only)."""
-
-    def __setitem__(self, index, features):
-        pass
 
 
 class _Failure:

@@ -116,26 +116,25 @@ def fit_own_videos(bunch, output, *, data, units, epochs, n_frames, frame_size, 
     ``card_path``, ``cv_name``, ``n_splits``, ``search``.
     """
     import joblib
-    from sklearn.base import clone
     from sklearn.model_selection import GridSearchCV
     from sklearn.pipeline import make_pipeline
 
     from ._classifier import LSTMVideoClassifier
     from ._featurizer import VGG16FrameFeaturizer
+    from ._reproduce import _fill_store  # the store filled as reproduce fills it
 
     output = Path(output)
     cv, cv_name, n_splits = _cv(bunch, folds, random_state)
     y = bunch.target_names[bunch.target]
     featurizer = VGG16FrameFeaturizer(n_frames=n_frames, frame_size=frame_size, layer=layer,
                                       weights=weights, compute_dtype=compute_dtype,
-                                      memory=memory, verbose=verbose)
+                                      memory=memory)
     if memory is not None:  # every video featurized once, before the folds read the store
-        featurizer.fit(bunch.filenames)._fill_store(bunch.filenames)
+        _fill_store(featurizer, bunch.filenames, n_jobs=1, verbose=verbose)
     logger.info("Cross-validating %d LSTM unit counts over %d folds, then refitting the best "
                 "on all %d videos", len(units), n_splits, len(y))
-    pipe = make_pipeline(clone(featurizer).set_params(verbose=0),
-                         LSTMVideoClassifier(epochs=epochs, compute_dtype=compute_dtype,
-                                             random_state=random_state))
+    pipe = make_pipeline(featurizer, LSTMVideoClassifier(
+        epochs=epochs, compute_dtype=compute_dtype, random_state=random_state))
     search = GridSearchCV(pipe, {"lstmvideoclassifier__n_units": list(units)}, cv=cv,
                           error_score="raise")
     search.fit(bunch.filenames, y, groups=bunch.groups)
