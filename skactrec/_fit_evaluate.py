@@ -191,19 +191,12 @@ def evaluate_own_videos(model, bunch, *, output_dir=None):
 
 
 def _write_evaluation(folder, accuracy, report, confusion, labels):
-    from sklearn.metrics import ConfusionMatrixDisplay
+    from ._reproduce import draw_confusion
 
-    from ._plotting import _pyplot
-
-    plt = _pyplot()
     folder.mkdir(parents=True, exist_ok=True)
-    figure, ax = plt.subplots(figsize=(1.2 + 0.6 * len(labels),) * 2)
-    ConfusionMatrixDisplay(confusion, display_labels=labels).plot(
-        ax=ax, colorbar=False, xticks_rotation=45)
-    ax.set_title(f"accuracy {accuracy:.1%}")
     image = folder / "confusion_matrix.png"
-    figure.savefig(image, dpi=100, bbox_inches="tight")
-    plt.close(figure)
+    draw_confusion(image, confusion, labels,
+                   f"accuracy {accuracy:.1%} on {int(np.sum(confusion))} videos")
     summary = folder / "evaluation.json"
     summary.write_text(json.dumps({
         "accuracy": accuracy, "classes": [str(c) for c in labels],

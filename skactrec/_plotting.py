@@ -8,13 +8,20 @@ import numpy as np
 _SWEEP_GID = "skactrec-unit-sweep"  # marks the curves drawn by plot_unit_sweep on an Axes
 
 
-def _pyplot():
+def _require_matplotlib():
+    """Import matplotlib, or say how to install it."""
     try:
-        import matplotlib.pyplot as plt
+        import matplotlib  # noqa: F401
     except ImportError as exc:  # pragma: no cover - exercised only without matplotlib
         raise ImportError(
             "Plotting needs matplotlib: pip install 'skactrec[plot]' (or pip install matplotlib)."
         ) from exc
+
+
+def _pyplot():
+    _require_matplotlib()
+    import matplotlib.pyplot as plt
+
     return plt
 
 

@@ -399,6 +399,9 @@ def accuracy_table(dataset, units, mean, std, best_units, best_accuracy):
 
 def _figure(**kwargs):
     # A bare Figure draws with Agg when saved: no pyplot window, the user's backend untouched.
+    from ._plotting import _require_matplotlib
+
+    _require_matplotlib()
     from matplotlib.figure import Figure
 
     return Figure(**kwargs)
@@ -422,6 +425,13 @@ def _plot_sweep(path, units, mean, std, paper):
 
 
 def _plot_confusion(path, confusion, labels, name):
+    draw_confusion(path, confusion, labels,
+                   f"{name}: confusion matrix of the best unit count\n"
+                   f"{int(np.sum(confusion))} test predictions, all folds together")
+
+
+def draw_confusion(path, confusion, labels, title):
+    """The confusion matrix as an image titled ``title`` (also ``skactrec evaluate``'s)."""
     from sklearn.metrics import ConfusionMatrixDisplay
 
     n = len(labels)
@@ -434,9 +444,7 @@ def _plot_confusion(path, confusion, labels, name):
         cmap="Blues")
     if not with_values:  # too many cells to print their counts: a colour scale reads them
         fig.colorbar(ax.images[0], ax=ax, shrink=0.6, label="test videos")
-    total = int(np.sum(confusion))
-    ax.set_title(f"{name}: confusion matrix of the best unit count\n"
-                 f"{total} test predictions, all folds together")
+    ax.set_title(title)
     ax.set_xlabel("predicted class")
     ax.set_ylabel("true class")
     fig.savefig(path, dpi=100)
