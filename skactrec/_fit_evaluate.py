@@ -6,7 +6,6 @@ import json
 import logging
 import os
 import platform
-import uuid
 from pathlib import Path
 
 import numpy as np
@@ -34,18 +33,6 @@ def _cv(bunch, folds, random_state):
             f"--cv with fewer folds (at least 2), add videos, or give groups.")
     return (StratifiedKFold(folds, shuffle=True, random_state=random_state),
             f"Stratified {folds}-fold", folds)
-
-
-def _save_atomically(path, write):
-    """``write(temporary_path)``, then the temporary file renamed to ``path``."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{uuid.uuid4().hex}.partial")
-    try:
-        write(partial)
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
 
 
 def _versions():
@@ -122,6 +109,7 @@ def fit_own_videos(bunch, output, *, data, units, epochs, n_frames, frame_size, 
     from ._classifier import LSTMVideoClassifier
     from ._featurizer import VGG16FrameFeaturizer
     from ._reproduce import _fill_store  # the store filled as reproduce fills it
+    from ._store import replace_atomically
 
     output = Path(output)
     cv, cv_name, n_splits = _cv(bunch, folds, random_state)
@@ -143,8 +131,8 @@ def fit_own_videos(bunch, output, *, data, units, epochs, n_frames, frame_size, 
         best.set_params(vgg16framefeaturizer__memory=None)
     card = model_card(search, bunch, data=data, cv_name=cv_name, units=units)
     card_path = output.with_suffix(".json")
-    _save_atomically(output, lambda path: joblib.dump(best, path))
-    _save_atomically(card_path, lambda path: path.write_text(json.dumps(card, indent=2) + "\n"))
+    replace_atomically(output, lambda path: joblib.dump(best, path))
+    replace_atomically(card_path, lambda path: path.write_text(json.dumps(card, indent=2) + "\n"))
     scores = {s["n_units"]: (s["mean_accuracy"], s["std_accuracy"]) for s in card["scores"]}
     return Bunch(scores=scores, best_units=card["best_n_units"], model_path=output,
                  card_path=card_path, cv_name=cv_name, n_splits=n_splits, search=search)

@@ -15,6 +15,7 @@ import os
 import tempfile
 import threading
 import time
+import uuid
 from pathlib import Path
 
 import numpy as np
@@ -62,6 +63,22 @@ def _atomic_write(path, write):
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def replace_atomically(path, write):
+    """Call ``write(temporary_path)`` beside ``path``, then rename the file to ``path``.
+
+    For writers that take a path (joblib, Keras); the file is whole or absent, and has the
+    user's permissions (a ``mkstemp`` file, as the store's own entries, keeps 0600).
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{uuid.uuid4().hex}.partial.{path.name}")
+    try:
+        write(partial)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 STALE_AFTER_SECONDS = 3600  # a write takes milliseconds: an older temporary file is orphaned

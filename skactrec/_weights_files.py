@@ -12,7 +12,6 @@ import hashlib
 import os
 import re
 import threading
-import uuid
 import zipfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -422,13 +421,7 @@ def convert_vgg16_weights(source, destination, *, overwrite=False):
 
     model = keras.applications.VGG16(include_top=False, weights=None, input_shape=(32, 32, 3))
     set_vgg16_weights(model, weights)
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    # Written beside the destination, then renamed: whole or not at all. (Not mkstemp: its
-    # file would keep mode 0600 instead of the user's umask.)
-    partial = destination.with_name(f".{uuid.uuid4().hex}.partial.weights.h5")
-    try:
-        model.save_weights(str(partial))
-        os.replace(partial, destination)
-    finally:
-        partial.unlink(missing_ok=True)
+    from ._store import replace_atomically
+
+    replace_atomically(destination, lambda partial: model.save_weights(str(partial)))
     return destination

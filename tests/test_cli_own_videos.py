@@ -68,7 +68,7 @@ def test_fit_prints_each_unit_count_and_saves_model_and_card(fitted, class_folde
     store = model_path.parent / "data_home" / "features"
     assert f"features stored in {store}" in out
     assert len(list(store.rglob("*.npy"))) == 12  # each video featurized once, kept
-    assert not list(model_path.parent.glob(".*partial"))
+    assert not list(model_path.parent.glob(".*.partial.*"))  # no half-written file left
 
 
 def test_evaluate_prints_and_writes_the_report(fitted, class_folders, tmp_path):
