@@ -8,7 +8,7 @@ import os
 import threading
 from pathlib import Path
 
-from ._weights_files import vgg16_weights_digest
+from ._weights_files import read_vgg16_weights, weights_digest
 
 # The file Keras's ``VGG16(include_top=False, weights="imagenet")`` loads, with the md5
 # Keras checks it against (keras/src/applications/vgg16.py).
@@ -88,17 +88,30 @@ _DIGESTS = {}
 _DIGESTS_LOCK = threading.Lock()
 
 
-def file_sha256(path):
-    """SHA-256 of a file's content, memoised on (path, size, mtime) within the process."""
+def _memoised(path, kind, compute):
+    """``compute(path)``, remembered in the process while the file's path, size and
+    modification time stay the same."""
     stat = os.stat(path)
-    key = (os.path.realpath(path), stat.st_size, stat.st_mtime_ns)
+    key = (kind, os.path.realpath(path), stat.st_size, stat.st_mtime_ns)
     with _DIGESTS_LOCK:
         if key in _DIGESTS:
             return _DIGESTS[key]
-    digest = _file_digest(path, "sha256")
+    digest = compute(path)
     with _DIGESTS_LOCK:
         _DIGESTS[key] = digest
     return digest
+
+
+def file_sha256(path):
+    """SHA-256 of a file's content, memoised on (path, size, mtime) within the process."""
+    return _memoised(path, "sha256", lambda p: _file_digest(p, "sha256"))
+
+
+def vgg16_weights_digest(path):
+    """SHA-256 of the 13 convolutions a VGG16 weights file holds (the arrays, not the
+    file's bytes, so the same weights in two formats share features), memoised as
+    :func:`file_sha256`."""
+    return _memoised(path, "vgg16", lambda p: weights_digest(read_vgg16_weights(p)))
 
 
 def _download_imagenet_weights(target):

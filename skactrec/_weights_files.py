@@ -11,7 +11,6 @@ is an error that names the file and what it holds.
 import hashlib
 import os
 import re
-import threading
 import zipfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -332,26 +331,6 @@ def weights_digest(weights):
         digest.update(np.ascontiguousarray(kernel, dtype="<f4").tobytes())
         digest.update(np.ascontiguousarray(bias, dtype="<f4").tobytes())
     return digest.hexdigest()
-
-
-_DIGESTS = {}
-_DIGESTS_LOCK = threading.Lock()
-
-
-def vgg16_weights_digest(path):
-    """:func:`weights_digest` of a file, memoised on (path, size, mtime) in the process.
-
-    The same weights in two formats share a digest, so their features share a store.
-    """
-    stat = Path(path).stat()
-    key = (str(Path(path).resolve()), stat.st_size, stat.st_mtime_ns)
-    with _DIGESTS_LOCK:
-        if key in _DIGESTS:
-            return _DIGESTS[key]
-    digest = weights_digest(read_vgg16_weights(path))
-    with _DIGESTS_LOCK:
-        _DIGESTS[key] = digest
-    return digest
 
 
 def set_vgg16_weights(model, weights):
