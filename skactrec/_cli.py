@@ -8,7 +8,7 @@ import sys
 
 from . import __version__
 from ._cli_own_videos import add_commands as add_own_video_commands
-from ._cli_own_videos import add_model_options
+from ._cli_own_videos import add_model_options, load_model
 
 _SCHEDULER_HELP = (
     "run the featurization and the fits on the Dask cluster whose scheduler is at ADDRESS "
@@ -155,12 +155,11 @@ def _demo(args):
 def _reproduce(args):
     from ._reproduce import DEFAULT_UNITS, reproduce
 
-    weights = None if args.weights.lower() == "none" else args.weights
     with _on_cluster(args.scheduler):
         result = reproduce(
             args.dataset, data_home=args.data_home, output_dir=args.output,
             units=DEFAULT_UNITS if args.units is None else args.units, n_frames=args.n_frames,
-            frame_size=args.frame_size, layer=args.layer, weights=weights, dtype=args.dtype,
+            frame_size=args.frame_size, layer=args.layer, weights=args.weights, dtype=args.dtype,
             compute_dtype=args.compute_dtype, epochs=args.epochs, n_jobs=_n_jobs(args),
             random_state=args.seed,
             verbose=0 if args.quiet else 1,
@@ -174,14 +173,9 @@ def _reproduce(args):
 
 
 def _predict(args):
-    import joblib
-
     from ._top_k import predict_top_k
 
-    model = joblib.load(args.model)
-    if not (hasattr(model, "predict_proba") and hasattr(model, "classes_")):
-        raise TypeError(f"{args.model} holds a {type(model).__name__}, not a fitted classifier "
-                        "with predict_proba")
+    model = load_model(args.model)
     labels, scores = predict_top_k(model, list(args.videos), k=min(args.top,
                                                                     len(model.classes_)))
     for video, video_labels, video_scores in zip(args.videos, labels, scores, strict=True):

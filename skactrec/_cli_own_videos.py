@@ -4,7 +4,6 @@ Their option names are ``reproduce``'s where they mean the same. Nothing heavy i
 while the parser is built.
 """
 
-import sys
 from pathlib import Path
 
 DEFAULT_UNITS = (64, 128, 256)
@@ -18,6 +17,11 @@ def _add_data_argument(parser):
         "(MMAction2's); paths relative to the list's folder")
 
 
+def _weights_argument(value):
+    """``--weights``: ``none`` (any case) is random weights (None), else as given."""
+    return None if value.lower() == "none" else value
+
+
 def add_model_options(parser):
     """The options of the model's settings, shared by ``reproduce`` and ``fit``."""
     parser.add_argument("--epochs", type=int, default=50,
@@ -29,6 +33,7 @@ def add_model_options(parser):
     parser.add_argument("--layer", default="block5_pool",
                         help="VGG16 layer of the features (default: block5_pool)")
     parser.add_argument("--weights", metavar="PATH|imagenet|none", default="imagenet",
+                        type=_weights_argument,
                         help="VGG16 weights: a file, imagenet (default) or none (random)")
     parser.add_argument("--compute-dtype", choices=["float32", "bfloat16", "float16"],
                         default="float32",
@@ -125,7 +130,7 @@ def _fit(args):
         load_labelled_videos(args.data, args.groups), args.output, data=args.data,
         units=args.units, epochs=args.epochs, n_frames=args.n_frames,
         frame_size=args.frame_size, layer=args.layer,
-        weights=None if args.weights.lower() == "none" else args.weights,
+        weights=args.weights,
         compute_dtype=args.compute_dtype, memory=memory, keep_memory=args.memory is not None,
         folds=args.cv,
         random_state=args.seed, verbose=0 if args.quiet else 1)
@@ -138,7 +143,8 @@ def _fit(args):
     return 0
 
 
-def _load_model(path):
+def load_model(path):
+    """A model saved with joblib, checked to be a fitted classifier with predict_proba."""
     import joblib
 
     model = joblib.load(path)
@@ -151,7 +157,7 @@ def _load_model(path):
 def _evaluate(args):
     from ._fit_evaluate import evaluate_own_videos
 
-    report = evaluate_own_videos(_load_model(args.model), load_labelled_videos(args.data),
+    report = evaluate_own_videos(load_model(args.model), load_labelled_videos(args.data),
                                  output_dir=args.output)
     print(report.text, end="")
     for path in report.paths:
@@ -162,7 +168,7 @@ def _evaluate(args):
 def _timeline(args):
     from ._timeline import predict_timeline
 
-    model = _load_model(args.model)
+    model = load_model(args.model)
     timeline = predict_timeline(model, args.video, stride=args.stride,
                                 k=min(args.top, len(model.classes_)))
     print(f"{args.video}: {timeline.n_frames} frames at {timeline.fps:g} frames/s, "
@@ -179,7 +185,7 @@ def _timeline(args):
         from ._timeline_plot import plot_timeline
 
         plot_timeline(timeline).savefig(args.plot, dpi=100, bbox_inches="tight")
-        print(f"Wrote {args.plot}", file=sys.stdout)
+        print(f"Wrote {args.plot}")
     return 0
 
 
