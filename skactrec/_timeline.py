@@ -38,7 +38,7 @@ def _parts(model):
             f"VGG16FrameFeaturizer, followed by a classifier; got {type(model).__name__}."
         )
     check_is_fitted(model)
-    head = model[1:] if len(model) > 2 else model[-1]
+    head = model[1:]
     if not hasattr(head, "predict_proba"):
         raise TypeError(f"the model's last step, {type(model[-1]).__name__}, has no "
                         "predict_proba.")
@@ -51,6 +51,14 @@ def _check_stride(stride, n_frames):
     if isinstance(stride, bool) or not isinstance(stride, Integral) or stride < 1:
         raise ValueError(f"stride must be a positive number of frames or None; got {stride!r}.")
     return int(stride)
+
+
+def _fill_features(entries, featurize):
+    """Give the entries ``[index, frame, features]`` without features theirs, in one call."""
+    missing = [entry for entry in entries if entry[2] is None]
+    if missing:
+        for entry, features in zip(missing, featurize([e[1] for e in missing]), strict=True):
+            entry[2] = features
 
 
 class _Windows:
@@ -93,11 +101,7 @@ class _Windows:
             return None
         start = max(0, n_seen - self.n)
         entries = [entry for entry in self.recent if entry[0] >= start]
-        missing = [entry for entry in entries if entry[2] is None]
-        if missing:
-            for entry, features in zip(missing, featurize([e[1] for e in missing]),
-                                       strict=True):
-                entry[2] = features
+        _fill_features(entries, featurize)  # the frames no regular window held
         features = np.stack([entry[2] for entry in entries])
         padding = np.repeat(features[-1:], self.n - len(features), axis=0)
         return start, n_seen, np.concatenate([features, padding])
@@ -235,29 +239,26 @@ def predict_timeline(model, video, *, stride=None, k=3, timeout=DEFAULT_TIMEOUT)
             batch.clear()
 
     def run_pending(n_seen):
-        if pending:
-            for entry, features in zip(pending, featurize([e[1] for e in pending]), strict=True):
-                entry[2] = features
-            pending.clear()
+        _fill_features(pending, featurize)
+        pending.clear()
         for start, features in windows.complete(n_seen):
             starts.append(start)
             ends.append(start + n_frames)
             batch.append(features)
             classify()
 
-    n_seen = 0
     with stream_video(os.fspath(video), featurizer.frame_size_, timeout=timeout) as stream:
         fps = stream.fps
         for index, frame in enumerate(stream):
             entry = [index, frame, None]
-            n_seen = index + 1
             if index % stride == 0:
                 thumbnails.offer(index / fps, frame)
             if windows.add(entry):
                 pending.append(entry)
                 if len(pending) == featurizer.batch_size:
-                    run_pending(n_seen)
-        run_pending(n_seen)
+                    run_pending(stream.n_frames)
+        run_pending(stream.n_frames)
+    n_seen = stream.n_frames
     tail = windows.tail(n_seen, featurize)
     if tail is not None:
         starts.append(tail[0])

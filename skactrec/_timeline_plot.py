@@ -20,9 +20,8 @@ def _tick_step(duration):
     return 7200
 
 
-def _strip(ax, timeline, n_thumbnails):
+def _strip(ax, timeline, n_thumbnails, duration):
     """``n_thumbnails`` frames side by side, each in the time slot it is nearest to."""
-    duration = float(timeline.end.max())
     n_shown = min(n_thumbnails, len(timeline.thumbnails))
     width = duration / n_shown
     for slot in range(n_shown):
@@ -96,7 +95,8 @@ def plot_timeline(timeline, *, n_thumbnails=12, max_classes=8, fig=None):
         fig = plt.figure(figsize=(12, 4.8))
     strip_ax, proba_ax = fig.subplots(2, 1, sharex=True,
                                       gridspec_kw={"height_ratios": [1, 2.2], "hspace": 0.05})
-    _strip(strip_ax, timeline, n_thumbnails)
+    duration = float(timeline.end[-1])  # the last window ends the video
+    _strip(strip_ax, timeline, n_thumbnails, duration)
 
     shown = _classes_shown(timeline, max_classes)
     layers = [timeline.proba[:, i] for i in shown]
@@ -106,7 +106,7 @@ def plot_timeline(timeline, *, n_thumbnails=12, max_classes=8, fig=None):
         layers.append(np.clip(rest, 0, 1))
         names.append("other")
     # Each window holds from its start until the next window's start (the last: its end).
-    edges = np.append(timeline.start, timeline.end[-1])
+    edges = np.append(timeline.start, duration)
     bottom = np.zeros(len(edges))
     colors = plt.get_cmap("tab10").colors
     for i, (layer, name) in enumerate(zip(layers, names, strict=True)):
@@ -115,13 +115,13 @@ def plot_timeline(timeline, *, n_thumbnails=12, max_classes=8, fig=None):
         proba_ax.fill_between(edges, bottom, top, step="post", color=color, label=name,
                               linewidth=0)
         bottom = top
-    proba_ax.set_xlim(0, float(timeline.end[-1]))
+    proba_ax.set_xlim(0, duration)
     proba_ax.set_ylim(0, 1)
     proba_ax.set_ylabel("probability")
     proba_ax.set_xlabel("time (min:s)")
     from matplotlib.ticker import MultipleLocator
 
-    step = _tick_step(float(timeline.end[-1]))
+    step = _tick_step(duration)
     proba_ax.xaxis.set_major_locator(MultipleLocator(step))
     proba_ax.xaxis.set_major_formatter(lambda seconds, _: _clock(seconds, int(step < 1)))
     proba_ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=9)
