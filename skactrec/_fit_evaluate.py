@@ -65,14 +65,16 @@ def _jsonable(params):
     return kept
 
 
-def model_card(search, bunch, *, data, cv_name, units):
+def model_card(search, bunch, *, data, cv_name):
     """The JSON-ready description of a fitted search's best model."""
     from ._weights import weights_identity
 
     best = search.best_estimator_
     featurizer, classifier = best[0], best[-1]
-    means, stds = search.cv_results_["mean_test_score"], search.cv_results_["std_test_score"]
-    folds = [search.cv_results_[f"split{i}_test_score"] for i in range(search.n_splits_)]
+    results = search.cv_results_
+    units = results["param_lstmvideoclassifier__n_units"]
+    means, stds = results["mean_test_score"], results["std_test_score"]
+    folds = [results[f"split{i}_test_score"] for i in range(search.n_splits_)]
     return {
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "data": str(data),
@@ -129,7 +131,7 @@ def fit_own_videos(bunch, output, *, data, units, epochs, n_frames, frame_size, 
     best = search.best_estimator_
     if not keep_memory:  # the store served the search; the saved model does not name it
         best.set_params(vgg16framefeaturizer__memory=None)
-    card = model_card(search, bunch, data=data, cv_name=cv_name, units=units)
+    card = model_card(search, bunch, data=data, cv_name=cv_name)
     card_path = output.with_suffix(".json")
     replace_atomically(output, lambda path: joblib.dump(best, path))
     replace_atomically(card_path, lambda path: path.write_text(json.dumps(card, indent=2) + "\n"))
