@@ -75,18 +75,20 @@ def plot_timeline(timeline, *, n_thumbnails=12, max_classes=8, fig=None):
 
     Examples
     --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
     >>> import numpy as np
     >>> from sklearn.utils import Bunch
     >>> from skactrec import plot_timeline
     >>> timeline = Bunch(  # 3 windows of 1.6 s; what predict_timeline returns
     ...     start=np.array([0.0, 1.6, 3.2]), end=np.array([1.6, 3.2, 4.8]),
-    ...     proba=np.array([[0.9, 0.1], [0.4, 0.6], [0.2, 0.8]]),
+    ...     proba=np.array([[0.9, 0.1], [0.6, 0.4], [0.2, 0.8]]),
     ...     classes=np.array(["walk", "run"]),
     ...     thumbnails=np.zeros((3, 32, 32, 3), np.uint8),
     ...     thumbnail_times=np.array([0.0, 1.6, 3.2]))
-    >>> fig = plot_timeline(timeline)  # doctest: +SKIP
-    >>> [text.get_text() for text in fig.axes[1].get_legend().get_texts()]  # doctest: +SKIP
-    ['run', 'walk']
+    >>> fig = plot_timeline(timeline)
+    >>> [text.get_text() for text in fig.axes[1].get_legend().get_texts()]
+    ['walk', 'run']
     """
     plt = _pyplot()
     if len(timeline.start) == 0:
