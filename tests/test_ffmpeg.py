@@ -63,24 +63,6 @@ def test_a_stalled_read_ends_with_a_clear_error(fake_ffmpeg, tmp_path, frames_be
     assert _pid(tmp_path) not in children()  # killed and reaped
 
 
-def test_keyboard_interrupt_during_a_read_leaves_no_process(fake_ffmpeg, tmp_path):
-    # An endless stream of frames, one every 20 ms, interrupted after 0.3 s.
-    video = fake_ffmpeg(f"while true; do head -c {FRAME_32} /dev/zero; sleep 0.02; done")
-
-    def interrupt(signum, frame):
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGALRM, interrupt)
-    try:
-        signal.setitimer(signal.ITIMER_REAL, 0.3)
-        with pytest.raises(KeyboardInterrupt):
-            read_video(video, n_frames=None, frame_size=32)
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-    assert _pid(tmp_path) not in children()
-
-
 def test_no_process_left_after_100_failed_reads(tmp_path):
     rng = np.random.RandomState(0)
     before = set(children())
@@ -115,29 +97,69 @@ def test_reason_keeps_ffmpeg_message_without_the_path():
     assert ffmpeg_reason("") == ""
 
 
-def test_keyboard_interrupt_during_a_transform_leaves_no_process_nor_thread(fake_ffmpeg,
-                                                                           tmp_path):
-    import threading
-
-    from skactrec import VGG16FrameFeaturizer
-
-    # Each "video" streams a frame every 0.1 s: the read-ahead thread is inside a read
-    # when the interrupt comes.
-    video = fake_ffmpeg(f"while true; do head -c {FRAME_32} /dev/zero; sleep 0.1; done")
+# Ctrl-C, as a user gives it: a real SIGINT to a Python process in the middle of the work.
+# The process is a child interpreter, so that the signal never reaches pytest's own process
+# (whose threads and faulthandler's alternate signal stack are the suite's, not a user's).
+INTERRUPTED_CHILD = """
+import os, sys, threading
+from pathlib import Path
+import imageio_ffmpeg
+imageio_ffmpeg.get_ffmpeg_exe = lambda: sys.argv[1]
+from skactrec import VGG16FrameFeaturizer, read_video
+video = sys.argv[2]
+if sys.argv[3] == "read":
+    work = lambda: read_video(video, n_frames=None, frame_size=32)
+else:
     featurizer = VGG16FrameFeaturizer(n_frames=4, frame_size=32, layer="block1_pool",
                                       weights=None).fit([video])
+    work = lambda: featurizer.transform([video] * 5)
+Path(video).with_name("pid").unlink(missing_ok=True)  # written again when ffmpeg starts
+print("ready", flush=True)
+try:
+    work()
+except KeyboardInterrupt:
+    children = [p.parent.name for p in Path("/proc").glob("[0-9]*/stat")
+                if p.read_text().rsplit(")", 1)[1].split()[1] == str(os.getpid())]
+    threads = [t.name for t in threading.enumerate() if t.name.startswith("skactrec-")]
+    print(f"interrupted; children {children}; threads {threads}", flush=True)
+"""
 
-    def interrupt(signum, frame):
-        raise KeyboardInterrupt
 
-    before = set(children())
-    previous = signal.signal(signal.SIGALRM, interrupt)
+def interrupt_child(script, video, work, tmp_path, delay):
+    """Run ``work`` in a child interpreter, send it SIGINT ``delay`` s after ffmpeg started,
+    and return what it printed."""
+    import subprocess
+
+    child = subprocess.Popen([sys.executable, "-c", INTERRUPTED_CHILD, script, str(video), work],
+                             stdout=subprocess.PIPE, text=True)
     try:
-        signal.setitimer(signal.ITIMER_REAL, 0.25)
-        with pytest.raises(KeyboardInterrupt):
-            featurizer.transform([video] * 5)
+        assert child.stdout.readline() == "ready\n"
+        deadline = time.monotonic() + 30
+        while not (tmp_path / "pid").exists():  # the fake ffmpeg writes it when it starts
+            assert time.monotonic() < deadline, "ffmpeg never started"
+            time.sleep(0.01)
+        time.sleep(delay)
+        child.send_signal(signal.SIGINT)
+        out, _ = child.communicate(timeout=60)
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-    assert set(children()) <= before
-    assert not [t for t in threading.enumerate() if t.name.startswith("skactrec-")]
+        child.kill()
+        child.wait()
+    return out
+
+
+def test_keyboard_interrupt_during_a_read_leaves_no_process(fake_ffmpeg, tmp_path):
+    # An endless stream of frames, one every 20 ms: the read is in progress when Ctrl-C comes.
+    video = fake_ffmpeg(f"while true; do head -c {FRAME_32} /dev/zero; sleep 0.02; done")
+    out = interrupt_child(tmp_path / "ffmpeg", video, "read", tmp_path, delay=0.3)
+    assert out == "interrupted; children []; threads []\n", out
+    assert not Path(f"/proc/{_pid(tmp_path)}").exists()  # killed, not orphaned
+
+
+def test_keyboard_interrupt_during_a_transform_leaves_no_process_nor_thread(fake_ffmpeg,
+                                                                           tmp_path):
+    # Each "video" streams a frame every 0.1 s: the read-ahead thread is inside a read
+    # when Ctrl-C comes.
+    video = fake_ffmpeg(f"while true; do head -c {FRAME_32} /dev/zero; sleep 0.1; done")
+    out = interrupt_child(tmp_path / "ffmpeg", video, "transform", tmp_path, delay=0.25)
+    assert out == "interrupted; children []; threads []\n", out
+    assert not Path(f"/proc/{_pid(tmp_path)}").exists()
