@@ -42,6 +42,11 @@ axis, so at any frame rate the motion is visible at 32x32 pixels) and the positi
 the other axis are drawn at random, and every frame gets a little Gaussian pixel noise
 (standard deviation 3). The shape stays at least partly inside the frame.
 
+With ``motion_frames``, the motion fills only that many frames at a random moment:
+the shape rests near the centre (40 to 60% of the frame on each axis), moves away in
+the class's direction by 30 to 40% of the frame and back, and rests again at the same
+place; resting place and moment are drawn alike for every class.
+
 Since groups differ only in appearance and classes only in motion, leave-one-group-out
 cross-validation tests whether a model generalises to an unseen actor.
 
@@ -136,21 +141,14 @@ def _signed_distance(shape, dy, dx, r):
     return np.maximum.reduce([dy, -s * dy - c * dx, -s * dy + c * dx]) - 0.6 * r
 
 
-def _render_video(rng, appearance, direction, n_frames, size, motion_frames=None):
-    """Frames (n_frames, size, size, 3) uint8 of one actor moving in ``direction``, and
-    the first frame of the motion (0 unless ``motion_frames`` confines it to a window)."""
-    dy_dir, dx_dir = direction
+def _path_across(rng, direction, n_frames, size):
+    """Centre (cy, cx) per frame of a shape crossing the frame over the whole video, and
+    the noise of each frame."""
     travel = rng.uniform(0.6, 0.8) * size
     start_along = rng.uniform(0.08, 0.92 - travel / size) * size
     cross_axis = rng.uniform(0.3, 0.7) * size
     noise = rng.normal(0.0, 3.0, size=(n_frames, size, size, 3))
-
-    if motion_frames is None:
-        motion_start, progress = 0, np.arange(n_frames) / max(n_frames - 1, 1)
-    else:  # still, then moving over motion_frames frames, then still again
-        motion_start = int(rng.randint(0, n_frames - motion_frames + 1))
-        steps = np.arange(n_frames) - motion_start
-        progress = np.clip(steps / max(motion_frames - 1, 1), 0.0, 1.0)
+    progress = np.arange(n_frames) / max(n_frames - 1, 1)
 
     def coordinate(sign):
         if sign == 0:
@@ -158,7 +156,39 @@ def _render_video(rng, appearance, direction, n_frames, size, motion_frames=None
         position = start_along + travel * progress
         return position if sign > 0 else size - position
 
-    cy, cx = coordinate(dy_dir), coordinate(dx_dir)
+    return coordinate(direction[0]), coordinate(direction[1]), noise
+
+
+def _path_excursion(rng, direction, n_frames, size, motion_frames):
+    """Centre (cy, cx) per frame of a shape standing still, then leaving its place in
+    ``direction`` and coming back within ``motion_frames`` frames, then still again; the
+    noise of each frame, and the first frame of the excursion.
+
+    Everything is drawn the same way whatever the direction, so that the still frames
+    say nothing of the class (with the same random state they are the same pixels):
+    only the frames of the excursion do.
+    """
+    travel = rng.uniform(0.3, 0.4) * size
+    rest = rng.uniform(0.4, 0.6, size=2) * size
+    noise = rng.normal(0.0, 3.0, size=(n_frames, size, size, 3))
+    motion_start = int(rng.randint(0, n_frames - motion_frames + 1))
+    steps = np.arange(n_frames) - motion_start
+    inside = (steps >= 0) & (steps < motion_frames)
+    # Every frame of the window is away from the resting place, furthest in its middle.
+    progress = np.where(inside, np.sin(np.pi * (steps + 1) / (motion_frames + 1)), 0.0)
+    cy, cx = (rest[axis] + direction[axis] * travel * progress for axis in (0, 1))
+    return cy, cx, noise, motion_start
+
+
+def _render_video(rng, appearance, direction, n_frames, size, motion_frames=None):
+    """Frames (n_frames, size, size, 3) uint8 of one actor moving in ``direction``, and
+    the first frame of the motion (0 unless ``motion_frames`` confines it to a window)."""
+    if motion_frames is None:
+        cy, cx, noise = _path_across(rng, direction, n_frames, size)
+        motion_start = 0
+    else:
+        cy, cx, noise, motion_start = _path_excursion(rng, direction, n_frames, size,
+                                                      motion_frames)
     yy, xx = np.mgrid[0:size, 0:size].astype(np.float64) + 0.5
     distance = _signed_distance(
         appearance["shape"],
@@ -229,10 +259,13 @@ def make_synthetic_videos(
     fps : float, default=10
         Frame rate written in the files, > 0.
     motion_frames : int, default=None
-        None: the shape moves over the whole video. An int from 2 to ``n_frames``: it
-        moves over that many consecutive frames only, from a random first frame
-        (``motion_start``), and stands still before and after: a task where the action
-        fills a short window of the clip.
+        None: the shape crosses the frame over the whole video. An int from 2 to
+        ``n_frames``: a task where the action fills a short window of the clip. The
+        shape stands still near the centre, then, over that many consecutive frames
+        from a random first frame (``motion_start``), leaves its place in the class's
+        direction (by 30 to 40% of the frame) and comes back, then stands still again.
+        Its resting place and the window are drawn the same way for every class, so
+        the still frames say nothing of the class; only the frames of the motion do.
     random_state : int, RandomState instance or None, default=None
         Controls appearances, motions and noise. Pass an int for the same videos
         (the same decoded frames) on every call.
