@@ -125,36 +125,37 @@ def openvino_raw_forwards(model, frame_size, compute_dtypes, batch_sizes, calibr
     import openvino as ov
     import tensorflow as tf
 
-    from skactrec._openvino import _PRECISIONS, quantize_int8
+    from skactrec._openvino import _PRECISIONS, keeping_signal_stack, quantize_int8
 
-    function = tf.function(lambda b: model(b, training=False), input_signature=[
-        tf.TensorSpec((None, frame_size, frame_size, 3), tf.float32)])
-    converted = ov.convert_model(function.get_concrete_function())
-    core = ov.Core()
-    offered = core.get_property("CPU", "OPTIMIZATION_CAPABILITIES")
-    variants = {}
-    for compute_dtype in compute_dtypes:
-        precision, capability = _PRECISIONS[compute_dtype]
-        if capability not in offered:
-            continue
-        network = converted
-        if compute_dtype == "int8":
-            network = quantize_int8(converted, calibration)
-        compiled = core.compile_model(network, "CPU", {
-            "INFERENCE_PRECISION_HINT": precision, "PERFORMANCE_HINT": "LATENCY"})
+    with keeping_signal_stack():  # Ctrl-C stays a KeyboardInterrupt (see its docstring)
+        function = tf.function(lambda b: model(b, training=False), input_signature=[
+            tf.TensorSpec((None, frame_size, frame_size, 3), tf.float32)])
+        converted = ov.convert_model(function.get_concrete_function())
+        core = ov.Core()
+        offered = core.get_property("CPU", "OPTIMIZATION_CAPABILITIES")
+        variants = {}
+        for compute_dtype in compute_dtypes:
+            precision, capability = _PRECISIONS[compute_dtype]
+            if capability not in offered:
+                continue
+            network = converted
+            if compute_dtype == "int8":
+                network = quantize_int8(converted, calibration)
+            compiled = core.compile_model(network, "CPU", {
+                "INFERENCE_PRECISION_HINT": precision, "PERFORMANCE_HINT": "LATENCY"})
 
-        def batched(batch_size, compiled=compiled):
-            def run(x):
-                request = compiled.create_infer_request()
-                for start in range(0, len(x), batch_size):
-                    request.infer([x[start:start + batch_size]])
-            return run
+            def batched(batch_size, compiled=compiled):
+                def run(x):
+                    request = compiled.create_infer_request()
+                    for start in range(0, len(x), batch_size):
+                        request.infer([x[start:start + batch_size]])
+                return run
 
-        for batch_size in batch_sizes:
-            name = "int8" if compute_dtype == "int8" else precision
-            variants[compute_dtype, f"openvino {name}, batch {batch_size}"] = batched(
-                batch_size)
-    return variants
+            for batch_size in batch_sizes:
+                name = "int8" if compute_dtype == "int8" else precision
+                variants[compute_dtype, f"openvino {name}, batch {batch_size}"] = batched(
+                    batch_size)
+        return variants
 
 
 def openvino_installed():

@@ -44,16 +44,20 @@ def quantized_openvino(layer, frame_size, calibration):
     """``(float32 model, int8 model, core)`` of VGG16 up to ``layer`` in OpenVINO."""
     import openvino as ov
 
-    from skactrec._openvino import quantize_int8
+    from skactrec._openvino import keeping_signal_stack, quantize_int8
 
     extractor = get_extractor(layer, (frame_size, frame_size), None, None)
-    model = ov.convert_model(extractor.forward.get_concrete_function())
-    return model, quantize_int8(model, calibration), ov.Core()
+    with keeping_signal_stack():  # Ctrl-C stays a KeyboardInterrupt (see its docstring)
+        model = ov.convert_model(extractor.forward.get_concrete_function())
+        return model, quantize_int8(model, calibration), ov.Core()
 
 
 def compile_run(core, model, precision):
-    compiled = core.compile_model(model, "CPU", {"INFERENCE_PRECISION_HINT": precision,
-                                                 "PERFORMANCE_HINT": "LATENCY"})
+    from skactrec._openvino import keeping_signal_stack
+
+    with keeping_signal_stack():
+        compiled = core.compile_model(model, "CPU", {"INFERENCE_PRECISION_HINT": precision,
+                                                     "PERFORMANCE_HINT": "LATENCY"})
 
     def run(frames, batch_size):
         request = compiled.create_infer_request()

@@ -9,8 +9,11 @@ on frames the user gives (:class:`Calibration`). Nothing of it is pickled: a wor
 process converts (and quantizes) its own.
 """
 
+import contextlib
+import ctypes
 import hashlib
 import logging
+import sys
 
 import numpy as np
 
@@ -22,6 +25,40 @@ ENGINES = ("tensorflow", "openvino")
 _PRECISIONS = {"float32": ("f32", "FP32"), "bfloat16": ("bf16", "BF16"), "float16": ("f16", "FP16"),
                # int8 convolutions; what stays unquantized computes in float32.
                "int8": ("f32", "INT8")}
+
+
+class _SignalStack(ctypes.Structure):  # Linux's stack_t
+    _fields_ = [("ss_sp", ctypes.c_void_p), ("ss_flags", ctypes.c_int),
+                ("ss_size", ctypes.c_size_t)]
+
+
+@contextlib.contextmanager
+def keeping_signal_stack():
+    """Run OpenVINO work that builds or compiles models, then give the calling thread back
+    its own alternate signal stack (``sigaltstack``).
+
+    OpenVINO's CPU plugin (measured with 2026.4) points the compiling thread's alternate
+    signal stack at memory that it frees with the compiled model, and installs no signal
+    handler that would use it. Once the model is freed (by whichever thread drops it), the
+    next signal that thread takes with a handler on the alternate stack (CPython installs
+    every Python handler so: Ctrl-C's SIGINT, or a SIGALRM) cannot be delivered, and the
+    kernel kills the process with SIGSEGV instead of raising KeyboardInterrupt. Restoring
+    the stack the thread had before keeps Ctrl-C a KeyboardInterrupt. Linux only, where the
+    plugin does it.
+    """
+    if not sys.platform.startswith("linux"):
+        yield
+        return
+    sigaltstack = ctypes.CDLL(None, use_errno=True).sigaltstack
+    before = _SignalStack()
+    if sigaltstack(None, ctypes.byref(before)) != 0:
+        yield  # cannot read it: nothing to restore
+        return
+    try:
+        yield
+    finally:
+        before.ss_flags &= ~1  # SS_ONSTACK is reported, never set
+        sigaltstack(ctypes.byref(before), None)
 
 
 def import_openvino(int8=False):
@@ -85,23 +122,23 @@ class OpenVINOFrameFeatureExtractor(FrameFeatureExtractor):
         ov = import_openvino(int8=compute_dtype == "int8")
         source = tensorflow_extractor
         self._set_geometry(source.layer, source.frame_size, source.pooling, compute_dtype)
-        core = ov.Core()
-        precision, capability = _PRECISIONS[compute_dtype]
-        offered = core.get_property("CPU", "OPTIMIZATION_CAPABILITIES")
-        if capability not in offered:
-            raise ValueError(
-                f"compute_dtype={compute_dtype!r} with engine='openvino': OpenVINO offers "
-                f"{', '.join(offered)} on this CPU, not {capability}. Use "
-                "compute_dtype='float32', or engine='tensorflow'."
-            )
-        model = ov.convert_model(source.forward.get_concrete_function())
-        if compute_dtype == "int8":
-            if calibration is None:
-                raise ValueError("compute_dtype='int8' needs calibration frames.")
-            model = quantize_int8(model, calibration.read_frames())
-        self.compiled_model = core.compile_model(
-            model, "CPU", {"INFERENCE_PRECISION_HINT": precision, "PERFORMANCE_HINT": "LATENCY"}
-        )
+        if compute_dtype == "int8" and calibration is None:
+            raise ValueError("compute_dtype='int8' needs calibration frames.")
+        with keeping_signal_stack():  # from loading the CPU plugin to compiling
+            core = ov.Core()
+            precision, capability = _PRECISIONS[compute_dtype]
+            offered = core.get_property("CPU", "OPTIMIZATION_CAPABILITIES")
+            if capability not in offered:
+                raise ValueError(
+                    f"compute_dtype={compute_dtype!r} with engine='openvino': OpenVINO offers "
+                    f"{', '.join(offered)} on this CPU, not {capability}. Use "
+                    "compute_dtype='float32', or engine='tensorflow'."
+                )
+            model = ov.convert_model(source.forward.get_concrete_function())
+            if compute_dtype == "int8":
+                model = quantize_int8(model, calibration.read_frames())
+            self.compiled_model = core.compile_model(model, "CPU", {
+                "INFERENCE_PRECISION_HINT": precision, "PERFORMANCE_HINT": "LATENCY"})
 
     def _run(self, batch):
         # One infer request per call: calls from several threads never share one.

@@ -149,3 +149,36 @@ def test_int8_features_close_to_float32_and_keyed_by_calibration(ov, real_clips,
                                  calibration=real_clips[:2], memory=tmp_path).fit(videos[:1])
     assert other.calibration_id_ != int8.calibration_id_
     assert other._store().directory != int8_store
+
+
+CTRL_C_AFTER_OPENVINO = """
+import gc, os, signal, sys, threading, time
+import numpy as np
+from skactrec import _vgg16
+extractor = _vgg16.get_extractor("block1_pool", (32, 32), None, None, engine="openvino")
+frames = np.zeros((2, 32, 32, 3), np.uint8)
+extractor(frames)
+worker = threading.Thread(target=extractor, args=(frames,))
+worker.start(); worker.join()
+del extractor
+# The compiled model freed by another thread, as a worker or the garbage collector may.
+dropper = threading.Thread(target=lambda: (_vgg16._EXTRACTORS.clear(), gc.collect()))
+dropper.start(); dropper.join()
+try:
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(5)
+except KeyboardInterrupt:
+    print("KeyboardInterrupt")
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="sigaltstack is Linux's")
+def test_ctrl_c_after_a_freed_openvino_model_is_a_keyboard_interrupt(ov):
+    # OpenVINO's CPU plugin leaves the compiling thread's signal stack pointing at memory it
+    # frees with the model; without skactrec restoring it, this SIGINT killed the process
+    # with SIGSEGV (return code -11) instead of raising KeyboardInterrupt.
+    import subprocess
+
+    child = subprocess.run([sys.executable, "-c", CTRL_C_AFTER_OPENVINO], capture_output=True,
+                           text=True, timeout=300)
+    assert (child.returncode, child.stdout) == (0, "KeyboardInterrupt\n"), child.stderr[-2000:]
