@@ -160,8 +160,8 @@ def _reproduce(args):
             args.dataset, data_home=args.data_home, output_dir=args.output,
             units=DEFAULT_UNITS if args.units is None else args.units, n_frames=args.n_frames,
             frame_size=args.frame_size, layer=args.layer, weights=args.weights, dtype=args.dtype,
-            compute_dtype=args.compute_dtype, epochs=args.epochs, n_jobs=_n_jobs(args),
-            random_state=args.seed,
+            compute_dtype=args.compute_dtype, temporal_pooling=args.temporal_pooling,
+            epochs=args.epochs, n_jobs=_n_jobs(args), random_state=args.seed,
             verbose=0 if args.quiet else 1,
         )
     print(f"Results of skactrec reproduce {args.dataset} in {result.output_dir}:")

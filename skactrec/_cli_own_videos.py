@@ -40,6 +40,10 @@ def add_model_options(parser):
                         help="type VGG16 and the LSTMs compute in: bfloat16 is faster on CPUs "
                              "with AVX512-BF16 or AMX, float16 on GPUs; the paper's is float32 "
                              "(default: float32)")
+    parser.add_argument("--temporal-pooling", choices=["last", "attention"], default="last",
+                        help="what the LSTM's output layer reads: its last hidden state (the "
+                             "paper's model) or an attention-weighted sum of every frame's "
+                             "(beyond the paper) (default: last)")
 
 
 def add_commands(commands):
@@ -131,7 +135,8 @@ def _fit(args):
         units=args.units, epochs=args.epochs, n_frames=args.n_frames,
         frame_size=args.frame_size, layer=args.layer,
         weights=args.weights,
-        compute_dtype=args.compute_dtype, memory=memory, keep_memory=args.memory is not None,
+        compute_dtype=args.compute_dtype, temporal_pooling=args.temporal_pooling,
+        memory=memory, keep_memory=args.memory is not None,
         folds=args.cv,
         random_state=args.seed, verbose=0 if args.quiet else 1)
     print(f"{result.cv_name}: accuracy by LSTM units (mean +- std over "

@@ -97,8 +97,8 @@ def model_card(search, bunch, *, data, cv_name):
 
 
 def fit_own_videos(bunch, output, *, data, units, epochs, n_frames, frame_size, layer,
-                   weights, compute_dtype, memory, keep_memory, folds, random_state,
-                   verbose):
+                   weights, compute_dtype, temporal_pooling, memory, keep_memory, folds,
+                   random_state, verbose):
     """Cross-validate the Pipeline over ``units``, save the refitted best and its card.
 
     Returns a Bunch: ``scores`` ({units: (mean, std)}), ``best_units``, ``model_path``,
@@ -124,7 +124,8 @@ def fit_own_videos(bunch, output, *, data, units, epochs, n_frames, frame_size, 
     logger.info("Cross-validating %d LSTM unit counts over %d folds, then refitting the best "
                 "on all %d videos", len(units), n_splits, len(y))
     pipe = make_pipeline(featurizer, LSTMVideoClassifier(
-        epochs=epochs, compute_dtype=compute_dtype, random_state=random_state))
+        epochs=epochs, compute_dtype=compute_dtype, temporal_pooling=temporal_pooling,
+        random_state=random_state))
     search = GridSearchCV(pipe, {"lstmvideoclassifier__n_units": list(units)}, cv=cv,
                           error_score="raise")
     search.fit(bunch.filenames, y, groups=bunch.groups)

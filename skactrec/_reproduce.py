@@ -94,6 +94,7 @@ def reproduce(
     pooling=None,
     dtype="float32",
     compute_dtype="float32",
+    temporal_pooling="last",
     epochs=50,
     batch_size=25,
     learning_rate=0.001,
@@ -134,6 +135,9 @@ def reproduce(
         Type VGG16 and the LSTMs compute in (Keras's mixed precision, float32 weights), as
         in both estimators: ``"bfloat16"`` is faster on CPUs with AVX512-BF16 or AMX,
         either on GPUs. The paper computes in float32.
+    temporal_pooling : {"last", "attention"}, default="last"
+        As in :class:`~skactrec.LSTMVideoClassifier`: ``"last"`` is the paper's model,
+        ``"attention"`` goes beyond it.
     epochs, batch_size, learning_rate
         As in :class:`~skactrec.LSTMVideoClassifier`.
     memory : str or os.PathLike, default=None
@@ -229,7 +233,8 @@ def reproduce(
     pipeline = make_pipeline(
         featurizer,  # each fit reads its features from the store
         LSTMVideoClassifier(epochs=epochs, batch_size=batch_size, learning_rate=learning_rate,
-                            compute_dtype=compute_dtype, random_state=random_state),
+                            compute_dtype=compute_dtype, temporal_pooling=temporal_pooling,
+                            random_state=random_state),
     )
     # The sweep: one fit per (unit count, fold), as GridSearchCV would run it, keeping each
     # fit's test probabilities: the best unit count's give the confusion matrix and the
@@ -288,7 +293,7 @@ def reproduce(
         "dataset": dataset, "data_home": None if data_home is None else os.fspath(data_home),
         "units": units, "n_frames": n_frames, "frame_size": frame_size, "layer": layer,
         "weights": None if weights is None else os.fspath(weights), "pooling": pooling,
-        "dtype": dtype, "compute_dtype": compute_dtype,
+        "dtype": dtype, "compute_dtype": compute_dtype, "temporal_pooling": temporal_pooling,
         "epochs": epochs, "batch_size": batch_size, "learning_rate": learning_rate,
         "memory": os.fspath(getattr(memory, "location", memory)), "n_jobs": n_jobs,
         "random_state": random_state, "n_videos": len(filenames), "n_folds": len(splits),

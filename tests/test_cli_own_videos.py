@@ -37,11 +37,14 @@ def _run(argv):
 
 @pytest.fixture(scope="module")
 def fitted(class_folders, tmp_path_factory):
+    # With attention (beyond the paper), so that evaluate and timeline read such a model too;
+    # the paper's "last" goes through the CLI in test_cli's reproduce.
     model = tmp_path_factory.mktemp("model") / "actions.joblib"
     with pytest.MonkeyPatch.context() as patch:  # the default store: in the data home
         patch.setenv("SKACTREC_DATA", str(model.parent / "data_home"))
         result = _run(["-q", "fit", str(class_folders), "--output", str(model),
-                       "--groups", r"g(\d+)", "--units", "2", "4", *SETTINGS])
+                       "--groups", r"g(\d+)", "--units", "2", "4", "--temporal-pooling",
+                       "attention", *SETTINGS])
     return model, result
 
 
@@ -64,6 +67,9 @@ def test_fit_prints_each_unit_count_and_saves_model_and_card(fitted, class_folde
     assert card["groups"] == 3 and card["n_videos"] == 12
     model = joblib.load(model_path)
     assert model[-1].n_units == card["best_n_units"]
+    assert card["classifier"]["temporal_pooling"] == model[-1].temporal_pooling == "attention"
+    importances = model[-1].frame_importances(model[:-1].transform(synthetic_videos.filenames))
+    np.testing.assert_allclose(importances.sum(axis=1), 1, rtol=1e-5)
     assert model[0].memory is None  # the default store is not named in the saved model
     store = model_path.parent / "data_home" / "features"
     assert f"features stored in {store}" in out

@@ -126,6 +126,7 @@ def test_csv_table_and_summary_agree(run):
         str(u): float(m) for u, m in zip(run.units, run.mean_accuracy, strict=True)}
     assert summary["paper"]["accuracy_percent"] == 93.86 and summary["paper"]["units"] == 360
     assert summary["weights"] is None and summary["settings"]["layer"] == "block4_pool"
+    assert summary["settings"]["temporal_pooling"] == "last"  # the paper's model
 
 
 def test_second_run_reads_every_video_from_the_store(run, kth_home):
@@ -232,25 +233,26 @@ def test_store_is_filled_chunk_by_chunk_and_bad_videos_named_by_their_index(
     assert len(list((tmp_path / "store").rglob("*.npy"))) == 4  # every readable video
 
 
-def test_cli_compute_dtype_reaches_vgg16_and_the_lstms(run, kth_home, tmp_path, capsys,
-                                                      monkeypatch):
+def test_cli_compute_dtype_and_pooling_reach_vgg16_and_the_lstms(run, kth_home, tmp_path,
+                                                                capsys, monkeypatch):
     from skactrec import _classifier
 
     built, build = [], _classifier.build_lstm_model
 
     @functools.wraps(build)  # scikeras passes what the signature takes
     def spy(**kwargs):
-        built.append(kwargs["compute_dtype"])
+        built.append((kwargs["compute_dtype"], kwargs["temporal_pooling"]))
         return build(**kwargs)
 
     monkeypatch.setattr(_classifier, "build_lstm_model", spy)
     output = tmp_path / "bf16"
     code = main(["reproduce", "kth", "--data-home", str(kth_home), "--output", str(output),
-                 *CLI_TINY, "--compute-dtype", "bfloat16"])
+                 *CLI_TINY, "--compute-dtype", "bfloat16", "--temporal-pooling", "attention"])
     assert code == 0, capsys.readouterr().err
-    assert built and set(built) == {"bfloat16"}  # every fit of the sweep
+    assert built and set(built) == {("bfloat16", "attention")}  # every fit of the sweep
     summary = json.loads((output / "summary.json").read_text())
     assert summary["settings"]["compute_dtype"] == "bfloat16"
+    assert summary["settings"]["temporal_pooling"] == "attention"
     # VGG16 ran in bfloat16: the store holds features of that setting only.
     settings = [json.loads(p.read_text()) for p in (output / "features").rglob("settings.json")]
     assert [s["compute_dtype"] for s in settings] == ["bfloat16"]
