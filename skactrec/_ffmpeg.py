@@ -7,6 +7,7 @@ process is always ended and reaped: after the frames asked for, on an error, and
 ``KeyboardInterrupt``. ffmpeg is started from an argument list, never through a shell.
 """
 
+import itertools
 import queue
 import re
 import subprocess
@@ -53,58 +54,9 @@ def read_rgb_frames(source, output_params, frame_size, *, max_frames=None,
     FFmpegError
         If ffmpeg stalled for ``timeout`` seconds.
     """
-    import imageio_ffmpeg
-
-    height, width = frame_size
-    frame_bytes = height * width * 3
-    command = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error",
-               "-i", source, *output_params, "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"]
-    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE)
-    chunks, stderr = queue.Queue(), []
-
-    def pump_frames():
-        try:
-            while True:
-                data = process.stdout.read(frame_bytes)
-                chunks.put(data)
-                if len(data) < frame_bytes:
-                    return
-        except (OSError, ValueError):  # the pipe was closed under us
-            chunks.put(b"")
-
-    def pump_stderr():
-        try:
-            stderr.append(process.stderr.read())
-        except (OSError, ValueError):
-            pass
-
-    pumps = [threading.Thread(target=pump, daemon=True, name=f"skactrec-ffmpeg-{pump.__name__}")
-             for pump in (pump_frames, pump_stderr)]
-    for pump in pumps:
-        pump.start()
-    frames = []
-    try:
-        while max_frames is None or len(frames) < max_frames:
-            try:
-                data = chunks.get(timeout=timeout)
-            except queue.Empty:
-                raise FFmpegError(
-                    f"ffmpeg produced no frame for {timeout:g} s and was stopped "
-                    "(a stalled read: is the file complete and its drive responding?)"
-                ) from None
-            if len(data) < frame_bytes:  # end of the output
-                break
-            frames.append(data)
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait()
-        for pump in pumps:
-            pump.join()
-        process.stdout.close()
-        process.stderr.close()
-    return frames, b"".join(stderr).decode("utf-8", "replace")
+    with FrameStream(source, output_params, frame_size, timeout=timeout) as stream:
+        frames = list(itertools.islice(stream, max_frames))
+    return frames, stream.messages
 
 
 class FrameStream:
