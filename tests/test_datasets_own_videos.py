@@ -170,7 +170,7 @@ def test_files_outside_class_folders_warn_and_are_skipped(layout):
         data = load_video_files(layout)
     assert len(record) == 1
     message = str(record[0].message)
-    assert message == f"{layout}: skipped 2 files outside the class folders: README.txt, " \
+    assert message == f"{layout}: skipped files outside the class folders (2): README.txt, " \
                       "stray.mp4."
     assert record[0].filename == __file__  # points at the caller
     assert len(data.filenames) == 7
@@ -182,7 +182,7 @@ def test_non_videos_in_class_folders_one_warning(layout):
         data = load_video_files(layout)
     assert len(record) == 1
     message = str(record[0].message)
-    assert "skipped 3 files that are not videos (by extension)" in message
+    assert "skipped files that are not videos (by extension) (3)" in message
     for name in ("walk/notes.txt", "run/sub/frame.jpg", "Jump/zoe_1.json"):
         assert name in message
     assert ".mp4" not in message and str(layout) in message
@@ -372,13 +372,16 @@ def test_listed_non_videos_one_warning(clips):
     with pytest.warns(UserWarning) as record:
         data = load_video_list(clips / "l.txt")
     assert len(record) == 1
-    assert str(record[0].message) == (f"{clips / 'l.txt'}: skipped 2 listed files that are not "
-                                      "videos (by extension): notes.txt (line 2), v/e.jpg (line "
-                                      "4).")
+    assert str(record[0].message) == (f"{clips / 'l.txt'}: skipped listed files that are not "
+                                      "videos (by extension) (2): notes.txt (line 2), v/e.jpg "
+                                      "(line 4).")
     assert record[0].filename == __file__
     assert _rel(data, clips) == ["v/a.mp4", "v/b.avi"]
     (clips / "l.txt").write_text("notes.txt 1\n")
-    with pytest.warns(UserWarning), pytest.raises(ValueError, match="lists no video file"):
+    one = (r"skipped listed files that are not videos \(by extension\) \(1\): "
+           r"notes\.txt \(line 1\)\.$")
+    with pytest.warns(UserWarning, match=one), pytest.raises(ValueError,
+                                                             match="lists no video file"):
         load_video_list(clips / "l.txt")
 
 

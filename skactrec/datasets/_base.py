@@ -111,7 +111,8 @@ def warn_skipped(dataset, kind, items):
     It points at the user's line that called the loader.
     """
     if items:
-        warnings.warn(f"{dataset}: skipped {len(items)} {kind}: {shorten_list(items)}.",
+        # "kind (count)": the same words for one item or many.
+        warnings.warn(f"{dataset}: skipped {kind} ({len(items)}): {shorten_list(items)}.",
                       UserWarning, stacklevel=_stacklevel_outside_libraries())
 
 
