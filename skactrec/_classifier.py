@@ -4,84 +4,29 @@ TensorFlow, Keras and scikeras are imported inside ``fit`` / ``predict_proba`` o
 this module costs no more than scikit-learn.
 """
 
-import contextlib
 import functools
 import gc
-import random
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn import config_context
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
-from sklearn.utils import assert_all_finite, check_random_state
+from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import (
-    check_array,
-    check_consistent_length,
-    check_is_fitted,
-    validate_data,
-)
+from sklearn.utils.validation import check_is_fitted
 
 from ._batches import BatchReader
 from ._lstm_model import OPTIMIZERS, TEMPORAL_POOLINGS, build_lstm_model
 from ._precision import COMPUTE_DTYPES
+from ._seeding import seeded
+from ._sequence_inputs import validate_sequences
 from ._training import train
-
-# Dtypes of X used as they are (a float16 or float32 np.memmap is not copied); any other
-# dtype is converted to the first one.
-_DTYPES = [np.float32, np.float16]
 
 # A fit whose LSTM has at least this many input weights (n_features x n_units; 9 million at
 # the paper's size, 0.3 GB with RMSProp's state) first collects garbage: see _collect_garbage.
 _COLLECT_GARBAGE_ABOVE = 1_000_000
-
-# Number of values of X checked for NaN and infinity at a time (read from the file of a
-# memmap X into a buffer of that size).
-_FINITE_CHECK_CHUNK = 1 << 21
-
-
-def _check_finite(X, estimator_name):
-    """Raise sklearn's ValueError if X holds NaN or infinity, reading X a chunk of videos
-    at a time: one streaming pass, with temporaries of a chunk's size at most."""
-    step = max(1, _FINITE_CHECK_CHUNK // max(1, X[:1].size))
-    with BatchReader(X) as reader:  # a memmap's file is read, not mapped into RSS
-        for chunk in reader.chunks(step):
-            assert_all_finite(chunk, estimator_name=estimator_name, input_name="X")
-            del chunk  # freed before the next one is read
-
-
-@contextlib.contextmanager
-def _seeded(seed):
-    """Make one fit reproducible: seed Python, NumPy, Keras and TensorFlow, and turn on TF
-    op determinism; restore the caller's random states and determinism setting afterwards.
-
-    Keras draws the seeds of weight initialisers and dropout from Python's `random` when
-    layers are built, and Keras's `fit` shuffles with TensorFlow's global seed.
-    """
-    # Saved before importing TensorFlow, whose import draws from Python's `random`.
-    python_state, numpy_state = random.getstate(), np.random.get_state()  # noqa: NPY002 (saved to be restored)
-    import keras
-    import tensorflow as tf
-
-    # TensorFlow has no public getter of its global seed nor a public way to turn op
-    # determinism off again: these are the private functions scikeras uses too.
-    from tensorflow.python.eager import context
-    from tensorflow.python.framework import config as tf_config
-
-    tf_seed = context.global_seed()
-    was_deterministic = tf_config.is_op_determinism_enabled()
-    keras.utils.set_random_seed(seed)
-    tf.config.experimental.enable_op_determinism()
-    try:
-        yield
-    finally:
-        random.setstate(python_state)
-        np.random.set_state(numpy_state)  # noqa: NPY002
-        tf.random.set_seed(tf_seed)
-        if not was_deterministic:
-            tf_config.disable_op_determinism()
 
 
 def _unpickle(cls, fitted):
@@ -312,63 +257,6 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
         tags.non_deterministic = False
         return tags
 
-    def _validate_X(self, X, y=None, *, reset):
-        """Validate X as float32 or float16, 2-D (one step per video) or 3-D; check y too
-        in fit.
-
-        Returns ``X`` as a 3-D float32 or float16 array, not copied when it was one (a
-        2-D input becomes a view with one time step), and ``y`` validated when given.
-        """
-        if not (hasattr(X, "ndim") and hasattr(X, "shape")):
-            X = np.asarray(X)  # lists and other array-likes, as check_array would
-        if X.ndim not in (2, 3):
-            raise ValueError(
-                f"{self.__class__.__name__} expects X as a 3-D array (n_videos, n_frames, "
-                "n_features) or a 2-D array (n_videos, n_features), read as one frame per "
-                f"video; got an array with {X.ndim} dimension(s) instead. Reshape your data "
-                "to one of these shapes."
-            )
-        ndim = X.ndim
-        # float32 and float16 arrays are used as they are, np.memmap included (no copy);
-        # other dtypes become float32. Finiteness is checked below in chunks, not by
-        # check_array: its check of a float16 array whose sum overflows allocates
-        # boolean arrays the size of X.
-        kwargs = dict(dtype=_DTYPES, ensure_all_finite=False)
-        if ndim == 2:
-            # validate_data sets/checks n_features_in_ and feature_names_in_ (DataFrames).
-            if y is None:
-                X = validate_data(self, X, reset=reset, **kwargs)
-            else:
-                X, y = validate_data(self, X, y, reset=reset, **kwargs)
-            _check_finite(X, self.__class__.__name__)
-            return X[:, np.newaxis, :], y
-
-        # 3-D: validate_data(allow_nd=True) would count axis 1 (frames) as the features,
-        # so X is checked here and the feature count is the last axis.
-        if y is not None:
-            # Validates y only; with reset=True it also drops a stale feature_names_in_.
-            y = validate_data(self, X="no_validation", y=y, reset=reset)
-        X = check_array(X, allow_nd=True, estimator=self, input_name="X", **kwargs)
-        _check_finite(X, self.__class__.__name__)
-        if X.shape[1] < 1 or X.shape[2] < 1:
-            raise ValueError(
-                f"Found array with shape {X.shape}, but a minimum of 1 frame and 1 feature "
-                f"is required by {self.__class__.__name__}."
-            )
-        n_features = X.shape[2]
-        if reset:
-            self.n_features_in_ = n_features
-        elif n_features != self.n_features_in_:
-            raise ValueError(
-                f"X has {n_features} features, but {self.__class__.__name__} is expecting "
-                f"{self.n_features_in_} features as input (features made with other "
-                "featurizer settings than at fit? The layer, frame_size and pooling of "
-                "VGG16FrameFeaturizer set the feature count; n_frames may differ)."
-            )
-        if y is not None:
-            check_consistent_length(X, y)
-        return X, y
-
     def _seed(self):
         """The int seed of this fit, or None (unseeded) when random_state is None."""
         if self.random_state is None:
@@ -400,7 +288,7 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
                 f"This {self.__class__.__name__} estimator requires y to be passed, "
                 "but the target y is None."
             )
-        X, y = self._validate_X(X, y, reset=True)
+        X, y = validate_sequences(self, X, y, reset=True)
         check_classification_targets(y)
         self.classes_, y_encoded = np.unique(y, return_inverse=True)
         n_classes = len(self.classes_)
@@ -416,7 +304,7 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
         if seed is None:
             self._fit_keras(X, Y, seed)
         else:
-            with _seeded(seed):
+            with seeded(seed):
                 self._fit_keras(X, Y, seed)
         return self
 
@@ -494,7 +382,7 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
             Class probabilities, columns in the order of ``classes_``; each row sums to 1.
         """
         check_is_fitted(self)
-        X, _ = self._validate_X(X, reset=False)
+        X, _ = validate_sequences(self, X, reset=False)
         # Not keras_classifier_.predict_proba: scikeras requires X.shape[1:] to equal the
         # training shape, which would fix the number of frames. The model is called eagerly
         # batch by batch rather than through model.predict, which traces a TF graph per
@@ -562,7 +450,7 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
         import keras
 
         check_is_fitted(self)
-        X, _ = self._validate_X(X, reset=False)
+        X, _ = validate_sequences(self, X, reset=False)
         weights = keras.Model(self.model_.input,
                               self.model_.get_layer("attention_weights").output)
         return self._batched(weights, X, (X.shape[1],))
