@@ -10,6 +10,9 @@ from . import __version__
 from ._cli_own_videos import add_commands as add_own_video_commands
 from ._cli_own_videos import add_model_options, load_model
 
+# How long --scheduler waits for the Dask scheduler to answer before giving up.
+SCHEDULER_TIMEOUT = "30s"
+
 _SCHEDULER_HELP = (
     "run the featurization and the fits on the Dask cluster whose scheduler is at ADDRESS "
     "(e.g. tcp://10.0.0.5:8786), through joblib's Dask backend; needs pip install "
@@ -127,7 +130,7 @@ def _on_cluster(address):
     from joblib import parallel_config
 
     logging.getLogger("skactrec").info("connecting to the Dask scheduler at %s", address)
-    with Client(address, timeout="30s") as client:
+    with Client(address, timeout=SCHEDULER_TIMEOUT) as client:
         n_workers = len(client.scheduler_info()["workers"])
         logging.getLogger("skactrec").info("%d workers on %s", n_workers, address)
         with parallel_config(backend="dask"):

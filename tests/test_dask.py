@@ -151,9 +151,11 @@ def test_cli_runs_on_the_scheduler(client, tmp_path, capsys):
     assert _accuracy_lines(remote.out) == _accuracy_lines(local.out) and _accuracy_lines(local.out)
 
 
-def test_cli_unreachable_scheduler_is_one_clear_line(capsys):
+def test_cli_unreachable_scheduler_is_one_clear_line(capsys, monkeypatch):
+    from skactrec import _cli
     from skactrec._cli import main
 
+    monkeypatch.setattr(_cli, "SCHEDULER_TIMEOUT", "2s")  # nothing answers: not 30 s here
     code = main(["demo", "--scheduler", "tcp://127.0.0.1:9", "--units", "2"])
     err = capsys.readouterr().err
     assert code == 1 and "tcp://127.0.0.1:9" in err and len(err.strip().splitlines()) <= 2
