@@ -122,8 +122,6 @@ class OpenVINOFrameFeatureExtractor(FrameFeatureExtractor):
         ov = import_openvino(int8=compute_dtype == "int8")
         source = tensorflow_extractor
         self._set_geometry(source.layer, source.frame_size, source.pooling, compute_dtype)
-        if compute_dtype == "int8" and calibration is None:
-            raise ValueError("compute_dtype='int8' needs calibration frames.")
         with keeping_signal_stack():  # from loading the CPU plugin to compiling
             core = ov.Core()
             precision, capability = _PRECISIONS[compute_dtype]
@@ -134,6 +132,8 @@ class OpenVINOFrameFeatureExtractor(FrameFeatureExtractor):
                     f"{', '.join(offered)} on this CPU, not {capability}. Use "
                     "compute_dtype='float32', or engine='tensorflow'."
                 )
+            if compute_dtype == "int8" and calibration is None:
+                raise ValueError("compute_dtype='int8' needs calibration frames.")
             model = ov.convert_model(source.forward.get_concrete_function())
             if compute_dtype == "int8":
                 model = quantize_int8(model, calibration.read_frames())
