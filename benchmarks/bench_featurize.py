@@ -35,7 +35,7 @@ import numpy as np
 from _clips import add_clip_arguments, clip_paths, smoke_clips
 
 from skactrec import VGG16FrameFeaturizer, read_video
-from skactrec._vgg16 import COMPUTE_DTYPES
+from skactrec.features._vgg16 import COMPUTE_DTYPES
 
 
 def parse_args(argv):
@@ -125,7 +125,7 @@ def openvino_raw_forwards(model, frame_size, compute_dtypes, batch_sizes, calibr
     import openvino as ov
     import tensorflow as tf
 
-    from skactrec._openvino import _PRECISIONS, keeping_signal_stack, quantize_int8
+    from skactrec.features._openvino import _PRECISIONS, keeping_signal_stack, quantize_int8
 
     with keeping_signal_stack():  # Ctrl-C stays a KeyboardInterrupt (see its docstring)
         function = tf.function(lambda b: model(b, training=False), input_signature=[

@@ -39,7 +39,7 @@ from _timing import epoch_timer
 from bench_memory import PeakSampler
 
 from skactrec import LSTMVideoClassifier
-from skactrec._lstm_model import build_lstm_model
+from skactrec.classifier._lstm_model import build_lstm_model
 
 TARGET = 1.05
 PAPER = dict(n_videos=383, n_frames=40, n_features=25088, n_units=360, n_classes=6)

@@ -11,7 +11,7 @@ LSTM. At the paper's size (batches of 25 videos x 40 frames x 25088 features, 36
 
 in float32 and mixed bfloat16 (``--dtypes``), the time of a train step on a batch already
 on the device (the computation), and the epoch time of the classifier's own loop
-(``skactrec._training.train``), which also moves each batch from host memory. Target:
+(``skactrec.classifier._training.train``), which also moves each batch from host memory. Target:
 ``hoisted`` <= 1.0 x ``cudnn``, per step. It also checks that the two layers give the same
 outputs for the same weights.
 

@@ -28,7 +28,7 @@ import numpy as np
 from _clips import add_clip_arguments, clip_paths
 
 from skactrec import LSTMVideoClassifier, read_video
-from skactrec._vgg16 import get_extractor
+from skactrec.features._engines import get_extractor
 
 
 def calibration_frames(folder, n_frames, frame_size, workdir):
@@ -44,7 +44,7 @@ def quantized_openvino(layer, frame_size, calibration):
     """``(float32 model, int8 model, core)`` of VGG16 up to ``layer`` in OpenVINO."""
     import openvino as ov
 
-    from skactrec._openvino import keeping_signal_stack, quantize_int8
+    from skactrec.features._openvino import keeping_signal_stack, quantize_int8
 
     extractor = get_extractor(layer, (frame_size, frame_size), None, None)
     with keeping_signal_stack():  # Ctrl-C stays a KeyboardInterrupt (see its docstring)
@@ -53,7 +53,7 @@ def quantized_openvino(layer, frame_size, calibration):
 
 
 def compile_run(core, model, precision):
-    from skactrec._openvino import keeping_signal_stack
+    from skactrec.features._openvino import keeping_signal_stack
 
     with keeping_signal_stack():
         compiled = core.compile_model(model, "CPU", {"INFERENCE_PRECISION_HINT": precision,

@@ -32,8 +32,9 @@ from pathlib import Path
 import numpy as np
 from _clips import SHARED_VIDEOS, clip_paths
 
-from skactrec import VGG16FrameFeaturizer, _vgg16, convert_vgg16_weights, read_video
-from skactrec._weights_files import read_vgg16_weights, set_vgg16_weights, weights_digest
+from skactrec import VGG16FrameFeaturizer, convert_vgg16_weights, read_video
+from skactrec.features import _engines
+from skactrec.features._weights_files import read_vgg16_weights, set_vgg16_weights, weights_digest
 
 TOLERANCE = 1e-4
 KERAS_BGR_MEANS = np.array([103.939, 116.779, 123.68], np.float32)
@@ -120,7 +121,7 @@ def keras_features(model, frames, layer):
 
 def skactrec_features(frames, layer, weights, *, fresh=True):
     if fresh:  # build VGG16 from this very file, not from the cache (TensorFlow then warns
-        _vgg16._EXTRACTORS.clear()  # of functions traced again: silenced in main)
+        _engines._EXTRACTORS.clear()  # of functions traced again: silenced in main)
     featurizer = VGG16FrameFeaturizer(n_frames=len(frames), frame_size=frames.shape[1],
                                       layer=layer, pooling=None, weights=weights)
     return featurizer.fit_transform([frames])[0]

@@ -26,8 +26,8 @@ from sklearn.model_selection import GridSearchCV, LeaveOneGroupOut
 from sklearn.pipeline import make_pipeline
 
 from skactrec import LSTMVideoClassifier, VGG16FrameFeaturizer
-from skactrec._vgg16 import get_extractor
 from skactrec.datasets import make_synthetic_videos
+from skactrec.features._engines import get_extractor
 
 
 def parse_args(argv):

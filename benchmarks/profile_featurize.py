@@ -22,8 +22,8 @@ from _clips import add_clip_arguments, clip_paths, smoke_clips
 from bench_featurize import timed
 
 from skactrec import VGG16FrameFeaturizer, read_video
-from skactrec._precision import COMPUTE_DTYPES
-from skactrec._vgg16 import get_extractor
+from skactrec.features._engines import get_extractor
+from skactrec.utils._precision import COMPUTE_DTYPES
 
 
 def main(argv=None):

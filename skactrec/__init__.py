@@ -10,18 +10,18 @@ Importing this package does not import TensorFlow: it is imported where a Keras
 model is first built.
 """
 
-from ._classifier import LSTMVideoClassifier
-from ._featurizer import BatchVideoReadError, VGG16FrameFeaturizer
-from ._plotting import plot_top_k, plot_unit_sweep
-from ._reproduce import reproduce
-from ._timeline import predict_timeline
-from ._timeline_plot import plot_timeline
-from ._top_k import predict_top_k
-from ._video import VideoReadError, read_video
-from ._weights import WeightsNotFoundError
-from ._weights_files import convert_vgg16_weights
-
-__version__ = "0.1.0.dev0"
+from ._version import __version__
+from .classifier import LSTMVideoClassifier
+from .experiments import reproduce
+from .features import (
+    BatchVideoReadError,
+    VGG16FrameFeaturizer,
+    WeightsNotFoundError,
+    convert_vgg16_weights,
+)
+from .inspection import predict_timeline, predict_top_k
+from .plotting import plot_timeline, plot_top_k, plot_unit_sweep
+from .video import VideoReadError, read_video
 
 __all__ = [
     "BatchVideoReadError",

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from skactrec import VGG16FrameFeaturizer, VideoReadError, read_video
-from skactrec._featurizer import BatchVideoReadError
+from skactrec.features._featurizer import BatchVideoReadError
 
 N, SIZE = 4, 32  # frames and frame size asked for in every case
 

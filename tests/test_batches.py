@@ -1,4 +1,4 @@
-"""Training batches (skactrec._batches): the right videos, aligned, handed to TensorFlow
+"""Training batches (skactrec.classifier._batches): the right videos, aligned, handed to TensorFlow
 without a copy, and read from a memmap's file without mapping its pages (issue 12)."""
 
 import os
@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from skactrec._batches import BatchReader, aligned_empty, memmap_layout, read_ahead
+from skactrec.classifier._batches import BatchReader, aligned_empty, memmap_layout, read_ahead
 
 keras = pytest.importorskip("keras")
 
@@ -126,7 +126,7 @@ def test_read_ahead_hands_tensorflow_the_gathered_memory(features_file):
 
 def test_tensorflow_view_shares_the_array_memory():
     pytest.importorskip("tensorflow")
-    from skactrec._batches import _tensorflow_view
+    from skactrec.classifier._batches import _tensorflow_view
 
     array = aligned_empty((4, 5), np.float32)
     array[...] = 1.0

@@ -1,4 +1,4 @@
-"""Tests of skactrec._classifier.LSTMVideoClassifier (tiny models: 2 CPU cores)."""
+"""Tests of skactrec.classifier._classifier.LSTMVideoClassifier (tiny models: 2 CPU cores)."""
 
 import json
 import pickle

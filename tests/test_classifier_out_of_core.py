@@ -12,7 +12,7 @@ import pytest
 from _sequences import FAST, make_sequences
 
 from skactrec import LSTMVideoClassifier
-from skactrec._training import split_batches as _split_batches
+from skactrec.classifier._training import split_batches as _split_batches
 
 
 def as_memmap(X, path):

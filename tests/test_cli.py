@@ -5,12 +5,12 @@ import sys
 
 import pytest
 
-from skactrec._cli import main
+from skactrec.cli._main import main
 
 
 def test_help_does_not_import_tensorflow():
     code = (
-        "import sys; from skactrec._cli import main\n"
+        "import sys; from skactrec.cli._main import main\n"
         "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
         "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules, 'heavy import'\n"
     )
@@ -105,7 +105,7 @@ def test_predict_errors_are_one_line_unless_debug(saved_model, tmp_path, capsys)
 def test_every_option_is_documented_with_its_default():
     import argparse
 
-    from skactrec._cli import _build_parser
+    from skactrec.cli._main import _build_parser
 
     parser = _build_parser()
     subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))

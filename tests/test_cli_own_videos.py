@@ -9,8 +9,8 @@ import joblib
 import numpy as np
 import pytest
 
-from skactrec._cli import main
-from skactrec._cli_own_videos import load_labelled_videos
+from skactrec.cli._main import main
+from skactrec.cli._own_videos import load_labelled_videos
 
 SETTINGS = ["--n-frames", "4", "--frame-size", "32", "--layer", "block3_pool",
             "--weights", "none", "--epochs", "2"]

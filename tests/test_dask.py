@@ -138,7 +138,7 @@ def _accuracy_lines(out):
 
 
 def test_cli_runs_on_the_scheduler(client, tmp_path, capsys):
-    from skactrec._cli import main
+    from skactrec.cli._main import main
 
     demo = ["demo", "--units", "2", "8", "--epochs", "5"]
     assert main([*demo, "--workdir", str(tmp_path / "local")]) == 0
@@ -152,8 +152,8 @@ def test_cli_runs_on_the_scheduler(client, tmp_path, capsys):
 
 
 def test_cli_unreachable_scheduler_is_one_clear_line(capsys, monkeypatch):
-    from skactrec import _cli
-    from skactrec._cli import main
+    from skactrec.cli import _main as _cli
+    from skactrec.cli._main import main
 
     monkeypatch.setattr(_cli, "SCHEDULER_TIMEOUT", "2s")  # nothing answers: not 30 s here
     code = main(["demo", "--scheduler", "tcp://127.0.0.1:9", "--units", "2"])

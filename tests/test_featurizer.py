@@ -8,7 +8,7 @@ import pytest
 from sklearn.exceptions import NotFittedError
 
 from skactrec import BatchVideoReadError, VGG16FrameFeaturizer, VideoReadError, read_video
-from skactrec._vgg16 import get_extractor
+from skactrec.features._engines import get_extractor
 
 SMALL = dict(n_frames=4, frame_size=32, layer="block2_pool", weights=None)
 
@@ -223,7 +223,7 @@ def test_sklearn_invariants_on_videos(tmp_path):
 
 
 def test_each_video_is_hashed_once_per_transform(tmp_path, monkeypatch):
-    from skactrec import _store
+    from skactrec.features import _store
 
     calls = []
     digest = _store.video_digest
@@ -297,7 +297,7 @@ def test_read_ahead_keeps_order_and_stops(synthetic_videos, monkeypatch):
 
 
 def test_unexpected_error_while_reading_ahead_reaches_the_caller(monkeypatch):
-    import skactrec._featurizer as module
+    import skactrec.features._featurizer as module
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from skactrec import VideoReadError, read_video
-from skactrec._ffmpeg import ffmpeg_reason
+from skactrec.video._ffmpeg import ffmpeg_reason
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="fake ffmpeg scripts and /proc are Linux's"

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from skactrec import VGG16FrameFeaturizer
-from skactrec._frame_batches import FrameBatcher
-from skactrec._vgg16 import FrameFeatureExtractor
+from skactrec.features._frame_batches import FrameBatcher
+from skactrec.features._vgg16 import FrameFeatureExtractor
 
 SMALL = dict(n_frames=5, frame_size=32, layer="block2_pool", weights=None)
 

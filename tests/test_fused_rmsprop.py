@@ -1,4 +1,4 @@
-"""RMSProp's update compiled in place (skactrec._fused_rmsprop): Keras's update, for the
+"""RMSProp's update compiled in place (skactrec.classifier._fused_rmsprop): Keras's update, for the
 variables it is given to, only during training, and one compiled function for every model."""
 
 import gc
@@ -6,9 +6,9 @@ import gc
 import numpy as np
 import pytest
 
-from skactrec import _fused_rmsprop
-from skactrec._lstm_model import build_lstm_model
-from skactrec._training import train
+from skactrec.classifier import _fused_rmsprop
+from skactrec.classifier._lstm_model import build_lstm_model
+from skactrec.classifier._training import train
 
 keras = pytest.importorskip("keras")
 pytest.importorskip("tensorflow")

@@ -5,8 +5,8 @@ import logging
 
 import pytest
 
-from skactrec import _hardware
-from skactrec._hardware import cpu_flags, faster_setting_hint
+from skactrec.utils import _hardware
+from skactrec.utils._hardware import cpu_flags, faster_setting_hint
 
 
 def test_cpu_flags_are_read_from_cpuinfo(tmp_path):

@@ -13,7 +13,7 @@ tf = pytest.importorskip("tensorflow")
 
 def twin_layers(**kwargs):
     """A plain keras.layers.LSTM and a HoistedLSTM, built, with the same weights."""
-    from skactrec._hoisted_lstm import HoistedLSTM
+    from skactrec.classifier._hoisted_lstm import HoistedLSTM
 
     plain = keras.layers.LSTM(6, seed=3, **kwargs)
     hoisted = HoistedLSTM(6, seed=3, **kwargs)
@@ -121,7 +121,7 @@ def test_a_big_fit_frees_the_models_of_earlier_fits(monkeypatch):
     import gc
     import weakref
 
-    from skactrec import _classifier
+    from skactrec.classifier import _classifier
 
     X, y = make_sequences(20)
     small = dict(FAST, epochs=1)

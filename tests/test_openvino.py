@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from skactrec import VGG16FrameFeaturizer
-from skactrec._vgg16 import FrameFeatureExtractor, get_extractor
+from skactrec.features._vgg16 import FrameFeatureExtractor, get_extractor
 
 SMALL = dict(n_frames=4, frame_size=32, layer="block3_pool", weights=None)
 
@@ -154,15 +154,15 @@ def test_int8_features_close_to_float32_and_keyed_by_calibration(ov, real_clips,
 CTRL_C_AFTER_OPENVINO = """
 import gc, os, signal, sys, threading, time
 import numpy as np
-from skactrec import _vgg16
-extractor = _vgg16.get_extractor("block1_pool", (32, 32), None, None, engine="openvino")
+from skactrec.features import _engines
+extractor = _engines.get_extractor("block1_pool", (32, 32), None, None, engine="openvino")
 frames = np.zeros((2, 32, 32, 3), np.uint8)
 extractor(frames)
 worker = threading.Thread(target=extractor, args=(frames,))
 worker.start(); worker.join()
 del extractor
 # The compiled model freed by another thread, as a worker or the garbage collector may.
-dropper = threading.Thread(target=lambda: (_vgg16._EXTRACTORS.clear(), gc.collect()))
+dropper = threading.Thread(target=lambda: (_engines._EXTRACTORS.clear(), gc.collect()))
 dropper.start(); dropper.join()
 try:
     os.kill(os.getpid(), signal.SIGINT)

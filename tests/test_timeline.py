@@ -5,8 +5,8 @@ import pytest
 from sklearn.pipeline import make_pipeline
 
 from skactrec import LSTMVideoClassifier, VGG16FrameFeaturizer, VideoReadError, read_video
-from skactrec._timeline import MAX_THUMBNAILS, _Thumbnails, predict_timeline
 from skactrec.datasets import make_synthetic_videos
+from skactrec.inspection._timeline import MAX_THUMBNAILS, _Thumbnails, predict_timeline
 
 N_FRAMES, SIZE = 4, 32
 

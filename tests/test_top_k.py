@@ -1,4 +1,4 @@
-"""Tests of skactrec._top_k.predict_top_k (fast: plain scikit-learn classifiers only)."""
+"""Tests of skactrec.inspection._top_k.predict_top_k (fast: plain scikit-learn classifiers only)."""
 
 import numpy as np
 import pytest

@@ -1,10 +1,10 @@
-"""skactrec._training.train trains as Keras's fit does: same updates, same epoch metrics."""
+"""skactrec.classifier._training.train trains as Keras's fit: same updates, same epoch metrics."""
 
 import numpy as np
 import pytest
 
-from skactrec._lstm_model import build_lstm_model
-from skactrec._training import train
+from skactrec.classifier._lstm_model import build_lstm_model
+from skactrec.classifier._training import train
 
 keras = pytest.importorskip("keras")
 

@@ -6,7 +6,7 @@ import sys
 import numpy as np
 import pytest
 
-from skactrec._vgg16 import (
+from skactrec.features._vgg16 import (
     VGG16_LAYERS,
     get_extractor,
     layer_output_shape,
@@ -42,7 +42,7 @@ def test_features_equal_keras_preprocess_and_predict():
     np.testing.assert_array_equal(frames, original)  # never modified
 
     base = keras.applications.VGG16(include_top=False, weights=None, input_shape=(48, 64, 3))
-    from skactrec._vgg16 import _set_random_weights
+    from skactrec.features._vgg16 import _set_random_weights
 
     _set_random_weights(base)
     cut = keras.Model(base.input, base.get_layer("block3_pool").output)
@@ -79,7 +79,7 @@ def test_extractor_rejects_wrong_frames():
 
 def test_random_weights_are_the_same_in_every_process():
     code = (
-        "import numpy as np; from skactrec._vgg16 import get_extractor; "
+        "import numpy as np; from skactrec.features._vgg16 import get_extractor; "
         "x = np.arange(2 * 32 * 32 * 3, dtype=np.uint64).reshape(2, 32, 32, 3) % 256; "
         "f = get_extractor('block2_conv1', (32, 32), None, None)(x.astype(np.uint8)); "
         "print(repr(float(f.astype(np.float64).sum())))"

@@ -7,9 +7,9 @@ import h5py
 import numpy as np
 import pytest
 
-from skactrec import _weights
-from skactrec._featurizer import VGG16FrameFeaturizer
-from skactrec._weights import (
+from skactrec.features import _weights
+from skactrec.features._featurizer import VGG16FrameFeaturizer
+from skactrec.features._weights import (
     IMAGENET_WEIGHTS,
     WeightsNotFoundError,
     imagenet_weights_path,

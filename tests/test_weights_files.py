@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from skactrec import VGG16FrameFeaturizer, convert_vgg16_weights
-from skactrec._weights import weights_identity
-from skactrec._weights_files import VGG16_KERNEL_SHAPES, read_vgg16_weights
+from skactrec.features._weights import weights_identity
+from skactrec.features._weights_files import VGG16_KERNEL_SHAPES, read_vgg16_weights
 
 keras = pytest.importorskip("keras")
 

@@ -7,7 +7,7 @@ import os
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
-from skactrec._cli import _build_parser
+from skactrec.cli._main import _build_parser
 
 
 def _help(parser):

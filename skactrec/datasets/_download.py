@@ -1,14 +1,13 @@
 """Downloading one file: retries, SHA-256 check, atomic replace."""
 
-import hashlib
 import logging
-import os
 import shutil
-import tempfile
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+from ..utils._files import atomic_path, file_digest
 
 logger = logging.getLogger(__name__)
 
@@ -16,12 +15,8 @@ logger = logging.getLogger(__name__)
 _TIMEOUT = 60
 
 
-def _sha256(path, chunk_size=1 << 20):
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(chunk_size), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+class ChecksumMismatchError(OSError):
+    """The downloaded file is not the expected one (not worth another attempt)."""
 
 
 def _download_once(url, temporary):
@@ -64,8 +59,9 @@ def fetch_file(url, target, *, sha256=None, n_retries=3, delay=1.0):
 
     Examples
     --------
-    >>> import tempfile
-    >>> from pathlib import Path
+    >>>     >>> from pathlib import Path
+
+from ..utils._files import atomic_path, file_digest
     >>> from skactrec.datasets._download import fetch_file
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     source = Path(tmp) / "source.txt"
@@ -86,32 +82,26 @@ def fetch_file(url, target, *, sha256=None, n_retries=3, delay=1.0):
     n_attempts = int(n_retries) + 1
     last_error = None
     for attempt in range(1, n_attempts + 1):
-        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-        os.close(fd)
-        temporary = Path(name)
+        logger.info("Downloading %s to %s (attempt %d of %d)", url, target, attempt, n_attempts)
         try:
-            logger.info("Downloading %s to %s (attempt %d of %d)", url, target, attempt, n_attempts)
-            try:
+            with atomic_path(target) as temporary:
                 _download_once(url, temporary)
-            except (urllib.error.URLError, OSError) as error:
-                last_error = error
-                logger.warning("Download of %s failed (attempt %d of %d): %s",
-                               url, attempt, n_attempts, error)
-                if attempt < n_attempts:
-                    time.sleep(delay)
-                continue
-            if sha256 is not None:
-                actual = _sha256(temporary)
-                if actual != sha256.lower():
-                    raise OSError(
+                actual = file_digest(temporary) if sha256 is not None else None
+                if actual is not None and actual != sha256.lower():
+                    raise ChecksumMismatchError(
                         f"The file downloaded from {url} has SHA-256 {actual}, expected "
                         f"{sha256.lower()}: it is corrupted or has changed on the server. "
                         f"Nothing was saved to {target}. {manual}"
                     )
-            os.replace(temporary, target)
             return target
-        finally:
-            temporary.unlink(missing_ok=True)
+        except ChecksumMismatchError:
+            raise
+        except (urllib.error.URLError, OSError) as error:
+            last_error = error
+            logger.warning("Download of %s failed (attempt %d of %d): %s",
+                           url, attempt, n_attempts, error)
+            if attempt < n_attempts:
+                time.sleep(delay)
     raise OSError(
         f"Could not download {url} to {target} after {n_attempts} attempt(s): {last_error}. "
         f"{manual}"
