@@ -10,6 +10,7 @@ Importing this package does not import TensorFlow: it is imported where a Keras
 model is first built.
 """
 
+from . import _moved_modules
 from ._version import __version__
 from .classifier import LSTMVideoClassifier
 from .experiments import reproduce
@@ -22,6 +23,8 @@ from .features import (
 from .inspection import predict_timeline, predict_top_k
 from .plotting import plot_timeline, plot_top_k, plot_unit_sweep
 from .video import VideoReadError, read_video
+
+_moved_modules.install()
 
 __all__ = [
     "BatchVideoReadError",
