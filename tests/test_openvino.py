@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from skactrec import VGG16FrameFeaturizer
-from skactrec.features._vgg16 import FrameFeatureExtractor, get_extractor
+from skactrec.features._engines import get_extractor
+from skactrec.features._vgg16 import FrameFeatureExtractor
 
 SMALL = dict(n_frames=4, frame_size=32, layer="block3_pool", weights=None)
 

@@ -6,9 +6,9 @@ import sys
 import numpy as np
 import pytest
 
+from skactrec.features._engines import get_extractor
 from skactrec.features._vgg16 import (
     VGG16_LAYERS,
-    get_extractor,
     layer_output_shape,
     n_output_features,
 )
@@ -79,7 +79,7 @@ def test_extractor_rejects_wrong_frames():
 
 def test_random_weights_are_the_same_in_every_process():
     code = (
-        "import numpy as np; from skactrec.features._vgg16 import get_extractor; "
+        "import numpy as np; from skactrec.features._engines import get_extractor; "
         "x = np.arange(2 * 32 * 32 * 3, dtype=np.uint64).reshape(2, 32, 32, 3) % 256; "
         "f = get_extractor('block2_conv1', (32, 32), None, None)(x.astype(np.uint8)); "
         "print(repr(float(f.astype(np.float64).sum())))"
