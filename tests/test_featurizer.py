@@ -297,7 +297,7 @@ def test_read_ahead_keeps_order_and_stops(synthetic_videos, monkeypatch):
 
 
 def test_unexpected_error_while_reading_ahead_reaches_the_caller(monkeypatch):
-    import skactrec.features._featurizer as module
+    import skactrec.features._featurize as module
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")

@@ -111,7 +111,8 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
     --------
     skactrec.predict_top_k : The k best classes of each video with their scores
         (the paper's figure 7).
-    scikeras.wrappers.KerasClassifier : The wrapper used inside to build and fit the model.
+    scikeras.wrappers.KerasClassifier : The wrapper used inside to build and pickle the
+        model.
 
     Notes
     -----
@@ -134,53 +135,28 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
     array ``(n_videos, n_features)`` is read as a sequence of *one* time step per video,
     e.g. features already pooled over a video.
 
-    **Memory, out-of-core data, float16.** ``X`` may be larger than memory: a read-only
-    ``np.memmap``, e.g. ``np.load("features.npy", mmap_mode="r")``, is never copied
-    whole. float32 and float16 arrays are used as they are (float16 halves the size of
-    VGG16 features on disk); any other dtype is first converted to a float32 copy in
-    memory. ``fit`` gathers each batch of videos from ``X`` when Keras needs it and casts
-    it to float32, and ``predict_proba`` runs batch by batch, so memory holds a few
-    batches of ``X`` at a time. A memmap's batches are read from its file, so its pages
-    stay in the system's page cache and out of the process's resident memory. During
-    ``fit``, RMSProp's update of the large input kernel is compiled by XLA into one
-    in-place pass (Keras's formula; no temporary copies of the kernel). Checking ``X``
-    for NaN and infinity reads it once more, in one streaming pass, at each ``fit`` and
-    ``predict``; ``sklearn.config_context(assume_finite=True)`` skips that pass.
+    **Memory.** ``X`` may be larger than memory: a read-only ``np.memmap``, e.g.
+    ``np.load("features.npy", mmap_mode="r")``, is read batch by batch and never copied
+    whole, and so are float32 and float16 arrays (float16 halves the size of VGG16
+    features); any other dtype is first converted to a float32 copy. Checking ``X`` for
+    NaN and infinity reads it once more at each ``fit`` and ``predict``;
+    ``sklearn.config_context(assume_finite=True)`` skips that pass. Fits one after the
+    other in one process (a grid search) keep memory flat.
 
-    **Speed at the paper's size.** The LSTM is ``keras.layers.LSTM`` computed another
-    way (``HoistedLSTM``): the product of every frame of a batch with the ``n_features x
-    4 n_units`` input kernel, nearly all the work at 25088 features, is one matrix
-    product before the recurrence instead of one per frame inside it, and the recurrence
-    carries only the hidden state. The weights are Keras's (``model_.get_layer("lstm")``
-    loads into a plain ``keras.layers.LSTM`` with the same outputs). The same runs on
-    GPUs, where it was faster than cuDNN's LSTM. ``compute_dtype="bfloat16"`` computes the
-    projection in Keras's mixed precision with float32 weights. Measured figures:
-    ``benchmarks/RESULTS.md``.
-
-    **Implementation.** This estimator composes a scikeras ``KerasClassifier`` rather
-    than inheriting from it: scikeras 0.13 is not a valid scikit-learn >= 1.7 estimator
-    (mixin order, tags). scikeras builds and compiles the model, and pickles it. Training
-    runs Keras's compiled train step (``model.train_on_batch``) on batches gathered from
-    ``X`` by a read-ahead thread, with the callbacks, history and progress bar that
-    Keras's ``fit`` gives: ``fit`` on an array copies the whole array into a TensorFlow
-    tensor, and ``fit`` on a generator registers it with TensorFlow for the rest of the
-    process. The training videos are shuffled at each epoch and split into batches of
-    ``batch_size`` (the last one smaller), as Keras does for arrays with
-    ``shuffle=True``. Nothing of a fit stays in the process after the estimator is
-    freed, so hundreds of fits in one process (a grid search) keep memory flat.
-    Prediction calls ``model_`` directly, because scikeras checks that ``X.shape[1:]``
-    equals the training shape, which would forbid a different number of frames at
-    prediction time.
+    **Speed.** The LSTM computes the function of ``keras.layers.LSTM`` with the same
+    weights (``model_.get_layer("lstm")`` loads into a plain ``keras.layers.LSTM``), but
+    projects every frame of a batch at once, nearly all the work at the paper's 25088
+    features: about three times as fast as Keras's LSTM on a CPU, and faster than cuDNN's
+    on a GPU.
 
     **Reproducibility.** With an int ``random_state``, ``fit`` seeds Python's ``random``,
-    NumPy, Keras and TensorFlow (``keras.utils.set_random_seed``), and the shuffling of
-    the training videos, and turns on TensorFlow op determinism, then restores the
-    previous random states and determinism setting: the caller's global generators are
-    left as they were. scikeras's own ``random_state`` is not used, because it leaves op
-    determinism on for the rest of the process (after which TensorFlow random ops without
-    a seed raise an error). The generators are global to the process, so seeded fits
-    running at the same time in threads of one process are not reproducible; separate
-    processes (joblib's default backend) are.
+    NumPy, Keras and TensorFlow and turns on TensorFlow's op determinism for its duration,
+    then restores the caller's random states and setting. The generators are global to
+    the process: seeded fits running at the same time in threads of one process are not
+    reproducible; in separate processes (joblib's default backend) they are.
+
+    Read more in the user guide: :ref:`paper`, :ref:`performance`, and how the
+    classifier is built and trained, :ref:`internals`.
 
     Examples
     --------

@@ -1,14 +1,22 @@
-"""VGG16FrameFeaturizer: videos in, per-frame VGG16 features out, with an optional feature store."""
+"""VGG16FrameFeaturizer: videos in, per-frame VGG16 features out, with an optional feature store.
+
+The estimator checks its parameters, keys the feature store (:meth:`_store`: every
+parameter that changes the output, the weights by identity, the engine only where its
+features differ from TensorFlow's, the int8 calibration frames by their SHA-256) and gets
+the process's VGG16 of its setting (:mod:`._engines`). Filling the output video by video,
+reading ahead of VGG16 and spreading videos over workers, is :mod:`._featurize`; the
+output in a file (``memmap=True``) and the error naming every bad video are
+:mod:`._feature_output`. The user guide's "How skactrec works" page tells the whole way
+from a file to features.
+"""
 
 import logging
 import os
-import queue
-import threading
 from numbers import Integral
 
 import numpy as np
-from joblib import Parallel, delayed, effective_n_jobs
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context, clone
+from joblib import effective_n_jobs
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
@@ -16,7 +24,7 @@ from ..utils._progress import Progress
 from ..video._reader import read_video
 from ._engines import get_extractor
 from ._feature_output import BatchVideoReadError, FileOutput
-from ._frame_batches import FrameBatcher
+from ._featurize import featurize, featurize_in_parallel
 from ._openvino import ENGINES, Calibration, frames_identity, import_openvino
 from ._store import FeatureStore
 from ._vgg16 import (
@@ -65,32 +73,30 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
         ``"first"``: the first ``n_frames`` frames (the paper). ``"uniform"``: frames
         spread evenly over the whole video.
     batch_size : int, default=8
-        Frames per VGG16 forward pass. The frames of consecutive videos are batched
-        together, so every pass but the last is full, also when ``batch_size`` exceeds
-        ``n_frames``; the features are the same whatever the batch size. On a CPU, 8 is
-        as fast as larger batches; a GPU is used better by larger ones (64 or more).
+        Frames per VGG16 forward pass, taken across consecutive videos; the features are
+        the same whatever the batch size. 8 is as fast as larger batches on a CPU; a GPU
+        is used better by 64 or more.
     compute_dtype : {"float32", "bfloat16", "float16", "int8"}, default="float32"
         Type VGG16 computes in. ``"bfloat16"`` and ``"float16"`` are Keras's mixed
         precision (float32 weights): about twice as fast on CPUs with AVX512-BF16 or AMX
-        (``"bfloat16"``) and on GPUs with tensor cores (either), for features that differ
-        from float32's by about 1% (see Notes). ``"int8"`` (``engine="openvino"`` only)
-        quantizes VGG16's convolutions after calibrating them on ``calibration``: 3.7x
-        float32's speed on a 2-core CPU with AVX512-VNNI, features within about 3% of
-        float32's. The paper computes in float32.
+        (``"bfloat16"``) and on GPUs with tensor cores (either), for features within about
+        1% of float32's. ``"int8"`` (``engine="openvino"`` only) quantizes VGG16's
+        convolutions after calibrating them on ``calibration``: several times float32's
+        speed on CPUs with AVX512-VNNI or AMX, features within about 3% of float32's. The
+        paper computes in float32.
     engine : {"tensorflow", "openvino"}, default="tensorflow"
         What runs VGG16. ``"openvino"`` (the optional extra ``pip install
         "skactrec[openvino]"``) runs the same graph with the same weights on Intel's
-        OpenVINO CPU runtime, converted once per process; its float32 features equal
-        TensorFlow's, and ``compute_dtype`` sets its precision. See Notes for what is
-        faster where.
+        OpenVINO CPU runtime; its float32 features equal TensorFlow's, and it alone offers
+        ``compute_dtype="int8"``.
     calibration : sequence of videos, default=None
-        With ``compute_dtype="int8"`` (required then, ignored otherwise): videos (paths or
-        arrays) whose frames set the ranges of the int8 activations; about 300 frames
-        spread evenly over them are used. Real footage like the videos to featurize, a
-        few of them. Part of the feature store's key.
+        With ``compute_dtype="int8"`` (required then, ignored otherwise): a few videos
+        (paths or arrays) of real footage like the videos to featurize, whose frames (about
+        300, spread evenly over them) set the ranges of the int8 activations. Part of the
+        feature store's key.
     dtype : {"float32", "float16"}, default="float32"
-        Type of the features returned and stored. ``"float16"`` rounds VGG16's output,
-        halving memory and disk (see Notes).
+        Type of the features returned and stored. ``"float16"`` halves memory and disk;
+        VGG16's outputs keep about 3 significant digits.
     memory : str, os.PathLike, joblib.Memory or None, default=None
         A feature store: a directory (or a ``joblib.Memory``'s location) where each
         video's features are written once as ``.npy``, keyed by the video's content and
@@ -104,13 +110,12 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
         not fit in memory; :class:`LSTMVideoClassifier` trains from such an array batch
         by batch.
     n_jobs : int, default=None
-        Videos featurized in parallel by joblib, each worker process with its own VGG16
-        (built once per process). None means 1 unless inside a
-        :func:`joblib.parallel_config` context; -1 means every worker. Under
-        ``joblib.parallel_config(backend="dask")`` the videos go to the workers of a Dask
-        cluster (see the user guide's "Running on a cluster"); with ``memory`` the store
-        must then be a folder that every worker sees. The output is the same as with one
-        job, in the same order.
+        Videos featurized in parallel by joblib, each worker process with its own VGG16.
+        None means 1 unless inside a :func:`joblib.parallel_config` context; -1 means
+        every worker. Under ``joblib.parallel_config(backend="dask")`` the videos go to
+        the workers of a Dask cluster (:ref:`running_on_a_cluster`); with ``memory`` the
+        store must then be a folder that every worker sees. The output is the same as
+        with one job, in the same order.
     verbose : int, default=0
         ``>= 1`` shows a progress bar on a terminal (stderr), and logs the progress at
         INFO level on the ``skactrec`` logger elsewhere. Diagnostics go to ``logging``.
@@ -133,23 +138,21 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
     Notes
     -----
     From Orozco et al., "Human Action Recognition in Videos using a Robust CNN LSTM
-    Approach", section 3 and Algorithm 1. The Keras model is built on first use, once
-    per process and setting, and is never pickled with the estimator. ImageNet
-    preprocessing (RGB to BGR, minus the channel means) is applied inside the model on
-    a copy: the caller's arrays are never modified.
-
-    While VGG16 runs on one video, a background thread reads the next ones (store
-    lookup, or decoding and resizing), so reading overlaps with inference.
+    Approach", section 3 and Algorithm 1. VGG16 is built on first use, once per process
+    and setting, and is never pickled with the estimator. The ImageNet preprocessing (RGB
+    to BGR, minus the channel means) runs on a copy: the caller's arrays are never
+    modified.
 
     The paper's features of one video are ``40 x 25088`` float32 values (4 MB): 2.4 GB
-    for KTH, 27 GB for HMDB-51. ``dtype="float16"`` halves that (VGG16's outputs lose
-    precision beyond about 3 significant digits); ``memmap=True`` keeps them on disk.
-    ``benchmarks/bench_memory.py`` measures what float16 features and bfloat16 compute
-    change in the accuracy of an LSTM on a synthetic task.
+    for KTH, 27 GB for HMDB-51. ``dtype="float16"`` halves that; ``memmap=True`` keeps
+    them on disk.
 
-    A video that cannot be read does not stop the others: every video that can be
-    read is computed (and stored, with ``memory``) and then one error names all the
-    bad ones.
+    A video that cannot be read does not stop the others: every video that can be read
+    is computed (and stored, with ``memory``), then one
+    :class:`~skactrec.BatchVideoReadError` names all the bad ones.
+
+    Read more in the user guide: :ref:`feature_store`, :ref:`performance`, and how the
+    featurizer works inside, :ref:`internals`.
 
     Examples
     --------
@@ -296,9 +299,9 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
         out = FileOutput(shape, self.dtype, store) if self.memmap else np.empty(shape, self.dtype)
         with Progress(len(videos), "VGG16 features", self.verbose) as progress:
             if effective_n_jobs(self.n_jobs) == 1:
-                errors = self._featurize(videos, store, out, progress)
+                errors = featurize(self, videos, store, out, progress)
             else:
-                errors = self._featurize_in_parallel(videos, out, progress)
+                errors = featurize_in_parallel(self, videos, out, progress)
         if errors:
             raise BatchVideoReadError(errors, len(videos))
         return out.result() if self.memmap else out
@@ -309,76 +312,6 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
             self.layer, self.frame_size_, self.weights, self.pooling, self.compute_dtype,
             self.engine, self._calibration() if self.compute_dtype == "int8" else None,
         )
-
-    def _featurize(self, videos, store, out, progress):
-        """Features of ``videos`` into ``out`` in this process; ``(index, error)`` of the
-        unreadable ones.
-
-        The frames of the videos that need VGG16 go through it in batches of
-        ``batch_size`` across videos (:class:`~skactrec.features._frame_batches.FrameBatcher`).
-        """
-        errors, extractor, written = [], None, set()
-        n_stored = 0
-        # Store entry -> indices of later copies of a video whose features are on the way.
-        copies = {}
-
-        def forward(frames):
-            nonlocal extractor
-            if extractor is None:  # built (once per process) only if a video needs it
-                extractor = self._extractor()
-            return extractor(frames, batch_size=len(frames))
-
-        def finish(videos_done):
-            for (i, entry), features in videos_done:
-                features = features.astype(self.dtype, copy=False)
-                if entry is not None:
-                    store.write(entry, features)
-                    written.add(entry)
-                for j in [i] + copies.pop(entry, []):
-                    out[j] = features
-                    progress.update(note=f"{n_stored} from store" if store is not None else "")
-
-        batcher = FrameBatcher(forward, self.batch_size)
-        for i, (entry, features, frames, error) in enumerate(self._read_ahead(videos, store)):
-            if error is not None:
-                errors.append((i, error))
-                progress.update(note="unreadable")
-            elif entry is not None and entry in copies:  # the same video, on its way
-                copies[entry].append(i)
-            elif features is not None or entry in written:
-                # Stored before, or by this call since the read-ahead thread looked it up.
-                out[i] = features if features is not None else store.read(entry)
-                n_stored += 1
-                progress.update(note=f"{n_stored} from store")
-            else:
-                if entry is not None:
-                    copies[entry] = []
-                finish(batcher.add((i, entry), frames))
-        finish(batcher.flush())
-        return errors
-
-    def _featurize_in_parallel(self, videos, out, progress):
-        """``_featurize`` of consecutive chunks of ``videos`` by joblib's workers (local
-        processes, or a Dask cluster's), gathered into ``out`` in order."""
-        n_workers = effective_n_jobs(self.n_jobs)
-        # A few chunks per worker: even load, and each worker's read-ahead thread still
-        # decodes its next video while VGG16 runs.
-        n_chunks = min(len(videos), _CHUNKS_PER_WORKER * n_workers)
-        bounds = np.linspace(0, len(videos), n_chunks + 1).astype(int)
-        chunks = list(zip(bounds[:-1], bounds[1:], strict=True))
-        worker = clone(self).set_params(n_jobs=1, memmap=False, verbose=0)
-        worker.frame_size_, worker.n_features_out_ = self.frame_size_, self.n_features_out_
-        if hasattr(self, "calibration_id_"):
-            worker.calibration_id_ = self.calibration_id_
-        results = Parallel(n_jobs=self.n_jobs, return_as="generator")(
-            delayed(_featurize_chunk)(worker, videos[start:stop]) for start, stop in chunks
-        )
-        errors = []
-        for (start, stop), (features, chunk_errors) in zip(chunks, results, strict=True):
-            out[start:stop] = features
-            errors.extend((start + i, error) for i, error in chunk_errors)
-            progress.update(stop - start, note=f"{len(errors)} unreadable" if errors else "")
-        return errors
 
     def _check_unchanged_since_fit(self):
         """Refuse to transform with a geometry other than the fitted one (set_params after
@@ -391,58 +324,6 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
                 f"frame of {frame_size} (layer={self.layer!r}, pooling={self.pooling!r}): "
                 "call fit again."
             )
-
-    def _read(self, video, store):
-        """``(entry, stored features, frames, error)`` of one video, one of the last three set."""
-        entry = _store_entry(store, video)
-        features = store.read(entry) if entry is not None else None
-        if features is not None:
-            return entry, features, None, None
-        try:
-            frames = read_video(
-                video, n_frames=self.n_frames, frame_size=self.frame_size_, sampling=self.sampling
-            )
-        except ValueError as exc:  # VideoReadError, or an array of a bad shape
-            return entry, None, None, exc
-        return entry, None, frames, None
-
-    def _read_ahead(self, videos, store):
-        """``_read`` of each video in order, computed by a thread up to two videos ahead.
-
-        Decoding (ffmpeg, another process) and store reads then overlap with VGG16. The
-        thread is stopped and joined when the caller stops early (error, interrupt).
-        """
-        results = queue.Queue(maxsize=_READ_AHEAD)
-        stop = threading.Event()
-
-        def hand_over(item):
-            while not stop.is_set():
-                try:
-                    results.put(item, timeout=0.1)
-                    return True
-                except queue.Full:
-                    pass
-            return False
-
-        def produce():
-            try:
-                for video in videos:
-                    if not hand_over(self._read(video, store)):
-                        return
-            except BaseException as exc:  # an unexpected error: raised in the caller
-                hand_over(_Failure(exc))
-
-        thread = threading.Thread(target=produce, name="skactrec-read-ahead", daemon=True)
-        thread.start()
-        try:
-            for _ in videos:
-                item = results.get()
-                if isinstance(item, _Failure):
-                    raise item.exception
-                yield item
-        finally:
-            stop.set()
-            thread.join()
 
     def _store(self):
         if self.memory is None:
@@ -480,36 +361,4 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
         return tags
 
 
-_READ_AHEAD = 2  # videos read ahead of VGG16: enough to hide decoding, little memory
 _CALIBRATION_FRAMES = 300  # frames calibrating compute_dtype="int8" (NNCF's default count)
-_CHUNKS_PER_WORKER = 4
-
-
-def _featurize_chunk(featurizer, videos):
-    """In a joblib worker: ``(features, errors)`` of ``videos`` (unreadable ones left 0)."""
-    out = np.zeros((len(videos), featurizer.n_frames, featurizer.n_features_out_),
-                   featurizer.dtype)
-    with Progress(len(videos), "VGG16 features", verbose=0) as progress:
-        errors = featurizer._featurize(videos, featurizer._store(), out, progress)
-    return out, errors
-
-
-class _Failure:
-    """An exception raised in the read-ahead thread, carried to the caller."""
-
-    def __init__(self, exception):
-        self.exception = exception
-
-
-def _store_entry(store, video):
-    """Where the store keeps the features of ``video`` (hashed once), or None.
-
-    None without a store, and for a file that cannot be read: read_video then raises the
-    error that explains why.
-    """
-    if store is None:
-        return None
-    try:
-        return store.path(video)
-    except OSError:  # missing file, directory...
-        return None
