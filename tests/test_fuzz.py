@@ -7,6 +7,7 @@ featurizer's ``BatchVideoReadError`` (a ``VideoReadError``). A run of thousands:
 """
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -112,8 +113,23 @@ def test_featurizer_on_random_batches(batch):
         try:
             features = featurizer.fit_transform(X)
         except (VideoReadError, ValueError, TypeError) as exc:
-            assert str(exc)  # a message, whatever the input
             event(type(exc).__name__)
+            check_names_the_bad_video(featurizer, X, str(exc))
             return
     event("features")
     assert features.shape == (len(X), 2, 64) and np.isfinite(features).all()
+
+
+def check_names_the_bad_video(featurizer, X, message):
+    """The message names a video of the batch by its index (and path), which fails alone."""
+    if not X:
+        assert "at least one video" in message
+        return
+    found = re.search(r"[Vv]ideo (\d+)", message)
+    assert found, message
+    index = int(found.group(1))
+    assert index < len(X), message
+    if isinstance(X[index], str):
+        assert X[index] in message
+    with pytest.raises((VideoReadError, ValueError, TypeError)):
+        featurizer.fit_transform([X[index]])
