@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from skactrec import VideoReadError, read_video
-from skactrec.video._ffmpeg import ffmpeg_reason
+from skactrec.video._ffmpeg import ffmpeg_lines, ffmpeg_reason
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="fake ffmpeg scripts and /proc are Linux's"
@@ -63,6 +63,16 @@ def test_a_stalled_read_ends_with_a_clear_error(fake_ffmpeg, tmp_path, frames_be
     assert _pid(tmp_path) not in children()  # killed and reaped
 
 
+
+def test_a_stalled_probe_ends_with_a_clear_error(fake_ffmpeg, tmp_path):
+    # frame_size=None: the file's header is read (probed) first, with the same deadline.
+    video = fake_ffmpeg("exec sleep 600")
+    start = time.monotonic()
+    with pytest.raises(VideoReadError, match=r"video\.mp4.*no frame for 0\.5 s.*stopped"):
+        read_video(video, n_frames=4, frame_size=None, timeout=0.5)
+    assert time.monotonic() - start < 5
+    assert _pid(tmp_path) not in children()
+
 def test_no_process_left_after_100_failed_reads(tmp_path):
     rng = np.random.RandomState(0)
     before = set(children())
@@ -96,6 +106,19 @@ def test_reason_keeps_ffmpeg_message_without_the_path():
     assert ffmpeg_reason(no_stream) == "the file has no video stream"
     assert ffmpeg_reason("") == ""
 
+
+
+def test_reason_keeps_the_error_lines_of_a_log_tagged_with_levels():
+    # Probes run ffmpeg at the info level: the header and the warnings are no reason.
+    messages = ("[info] Input #0, mov,mp4,m4a, from 'file:/data/x.mp4':\n"
+                "[info]   Duration: 00:00:01.07, start: 0.000000\n"
+                "[in#0 @ 0x5581] [warning] Format mov detected only with low score of 1\n"
+                "[in#0 @ 0x5581] [error] moov atom not found\n"
+                "[error] Error opening input file file:/data/x.mp4.\n"
+                "[fatal] Error opening input files: Invalid data found when processing input\n")
+    assert ffmpeg_reason(messages) == (
+        "moov atom not found; Error opening input files: Invalid data found when processing input")
+    assert ffmpeg_lines(messages, ["info"])[1] == "  Duration: 00:00:01.07, start: 0.000000"
 
 # Ctrl-C, as a user gives it: a real SIGINT to a Python process in the middle of the work.
 # The process is a child interpreter, so that the signal never reaches pytest's own process

@@ -1,4 +1,4 @@
-"""Tests of skactrec.video._reader: reading real clips, arrays, sampling and errors.
+"""Tests of read_video (skactrec.video): reading real clips, arrays, sampling and errors.
 
 Run as a script (``python tests/test_video.py``) to print a table of the real clips.
 """
@@ -14,8 +14,10 @@ import imageio_ffmpeg
 import numpy as np
 import pytest
 
-import skactrec.video._reader
-from skactrec.video._reader import VideoReadError, read_video, sample_frame_indices
+import skactrec.video._decode
+from skactrec.video._probe import VideoInfo, probe
+from skactrec.video._reader import VideoReadError, read_video
+from skactrec.video._sampling import sample_frame_indices
 
 # The clips described in ../shared/data/README.md; the fixtures skip where they are absent.
 CLIPS = [
@@ -96,6 +98,20 @@ def test_n_frames_none_reads_every_decoded_frame(shared_data_dir):
     assert frames.shape == (imageio_ffmpeg.count_frames_and_secs(str(path))[0], 32, 32, 3)
 
 
+@pytest.mark.parametrize("name", CLIPS)
+def test_probe_reads_what_imageio_ffmpeg_reads(shared_data_dir, name):
+    # The estimated length of "uniform" and the size of frame_size=None come from here.
+    path = _clip(shared_data_dir, name)
+    gen = imageio_ffmpeg.read_frames(str(path))
+    try:
+        meta = next(gen)
+    finally:
+        gen.close()
+    info = probe(str(path))
+    assert info.size == meta["size"][::-1]
+    assert (info.fps, info.duration) == (meta["fps"], meta["duration"])
+
+
 @pytest.mark.parametrize("name, frame_size", [("test.avi", None), ("ta_chi.mp4", 64)])
 def test_first_sampling_equals_start_of_full_decode(shared_data_dir, name, frame_size):
     path = _clip(shared_data_dir, name)
@@ -133,12 +149,12 @@ def test_uniform_on_short_clip_repeats_frames(shared_data_dir):
 
 
 def test_uniform_pads_when_metadata_overestimates(shared_data_dir, monkeypatch, caplog):
-    import skactrec.video._reader as video_module
+    import skactrec.video._decode as video_module
 
     path = _clip(shared_data_dir, "part_0.mp4")
     full = read_video(path, n_frames=None, frame_size=32)
-    monkeypatch.setattr(video_module, "_estimate_n_frames", lambda path, meta: 60)
-    with caplog.at_level(logging.DEBUG, logger="skactrec.video._reader"):
+    monkeypatch.setattr(video_module, "estimate_n_frames", lambda path, info, **kwargs: 60)
+    with caplog.at_level(logging.DEBUG, logger="skactrec.video._decode"):
         frames = read_video(path, n_frames=10, frame_size=32, sampling="uniform")
     indices = sample_frame_indices(60, 10, "uniform")  # 3, 9, ..., 57: half past the end
     present = indices < len(full)
@@ -150,10 +166,11 @@ def test_uniform_pads_when_metadata_overestimates(shared_data_dir, monkeypatch, 
 
 
 def test_uniform_counts_frames_when_metadata_lacks_duration(shared_data_dir, monkeypatch):
-    import skactrec.video._reader as video_module
+    import skactrec.video._decode as video_module
 
     path = _clip(shared_data_dir, "part_0.mp4")
-    monkeypatch.setattr(video_module, "_probe", lambda path: {"duration": 0, "fps": 0})
+    no_length = VideoInfo(size=(256, 340), fps=0.0, duration=0.0, n_frames=None)
+    monkeypatch.setattr(video_module, "probe", lambda path, **kwargs: no_length)
     frames = read_video(path, n_frames=6, frame_size=32, sampling="uniform")
     full = read_video(path, n_frames=None, frame_size=32)
     np.testing.assert_array_equal(frames, full[sample_frame_indices(32, 6, "uniform")])
@@ -163,7 +180,7 @@ class _CountingDecoder:
     """Wraps skactrec's ffmpeg frame reader: records output_params and frames delivered."""
 
     def __init__(self):
-        self.original = skactrec.video._reader.read_rgb_frames
+        self.original = skactrec.video._decode.read_rgb_frames
         self.calls = []
 
     def __call__(self, source, output_params, *args, **kwargs):
@@ -177,7 +194,7 @@ def test_decoding_stops_early(shared_data_dir, monkeypatch, sampling):
     # vtest has 795 frames: only the requested ones may reach Python.
     path = _clip(shared_data_dir, "vtest_480x360_reencoded.avi")
     counter = _CountingDecoder()
-    monkeypatch.setattr(skactrec.video._reader, "read_rgb_frames", counter)
+    monkeypatch.setattr(skactrec.video._decode, "read_rgb_frames", counter)
     frames = read_video(path, n_frames=5, frame_size=32, sampling=sampling)
     assert frames.shape == (5, 32, 32, 3)
     assert len(counter.calls) == 1  # the probe of "uniform" reads metadata only
@@ -524,11 +541,11 @@ def print_clip_table(directory=None):
         total, _ = imageio_ffmpeg.count_frames_and_secs(str(path))
         estimate = int(round(meta["duration"] * meta["fps"]))
         counter = _CountingDecoder()
-        skactrec.video._reader.read_rgb_frames = counter
+        skactrec.video._decode.read_rgb_frames = counter
         try:
             frames = read_video(path)
         finally:
-            skactrec.video._reader.read_rgb_frames = counter.original
+            skactrec.video._decode.read_rgb_frames = counter.original
         decoded = counter.calls[-1]["frames"]  # frames ffmpeg piped to Python
         print(f"{path.name:<30} {f'{width}x{height}':>11} {estimate:>9} {total:>5} "
               f"{decoded:>7} {len(frames) - decoded:>6}  {frames.shape}")

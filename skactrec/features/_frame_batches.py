@@ -6,6 +6,10 @@ GPU that wants 64) every batch is short. :class:`FrameBatcher` instead cuts the 
 frames of all the videos that need VGG16 into full batches, whatever the videos'
 boundaries, and hands each video's features back as soon as its last frame has been
 through. VGG16 computes each frame on its own, so the features are the same.
+
+It is skactrec's one batching mechanism: ``predict_timeline`` also batches with it the
+frames of a long video (each a one-frame "video") and the windows it classifies (each
+``forward`` a ``predict_proba``). Anything computed row by row can go through it.
 """
 
 import numpy as np
@@ -17,7 +21,8 @@ class FrameBatcher:
     Parameters
     ----------
     forward : callable
-        uint8 frames ``(n, height, width, 3)`` to float32 features ``(n, n_features)``.
+        A batch of rows to their results, row by row: for VGG16, uint8 frames
+        ``(n, height, width, 3)`` to float32 features ``(n, n_features)``.
     batch_size : int
         Frames per call of ``forward`` (the last call of :meth:`flush` may have fewer).
 

@@ -1,22 +1,21 @@
-"""The featurizer's inputs: a sequence of videos and a frame size, checked with clear errors."""
+"""The featurizer's inputs: a sequence of videos and a frame size, checked with clear errors.
+
+The frame size is checked by the video layer's ``check_frame_size`` (the one that
+``read_video`` uses), with VGG16's smallest input as the minimum.
+"""
 
 import os
-from numbers import Integral
 
 import numpy as np
 
+from ..video._sampling import check_frame_size
 from ._vgg16 import MIN_FRAME_SIZE
 
 
 def frame_size_tuple(frame_size):
-    """``frame_size`` as ``(height, width)``, validated."""
-    size = (frame_size, frame_size) if isinstance(frame_size, Integral) else tuple(frame_size)
-    if len(size) != 2 or not all(isinstance(s, Integral) and s >= MIN_FRAME_SIZE for s in size):
-        raise ValueError(
-            f"frame_size must be an int or a (height, width) pair of ints >= {MIN_FRAME_SIZE} "
-            f"(VGG16's smallest input); got {frame_size!r}."
-        )
-    return int(size[0]), int(size[1])
+    """``frame_size`` as ``(height, width)``, each at least VGG16's smallest input."""
+    return check_frame_size(frame_size, minimum=MIN_FRAME_SIZE, allow_none=False,
+                            minimum_is="VGG16's smallest input")
 
 
 def check_videos(X):

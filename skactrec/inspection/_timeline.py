@@ -2,11 +2,13 @@
 
 A window is ``n_frames`` consecutive frames, the temporal scale a model trained with
 ``sampling="first"`` has seen. The video is decoded once, as a stream; each frame goes
-through VGG16 (in batches of the featurizer's ``batch_size``) only if some window holds
-it, and windows are classified as soon as their frames are in. What is kept is bounded
-whatever the video's length: the last ``n_frames + batch_size`` frames and their
-features, a batch of windows, one probability row per window and at most
-``MAX_THUMBNAILS`` small frames for the picture.
+through VGG16 only if some window holds it, and windows are classified as soon as their
+frames are in. Both steps are batched by the featurizer's
+:class:`~skactrec.features._frame_batches.FrameBatcher`: frames in full batches of the
+featurizer's ``batch_size`` (each frame a one-frame "video"), windows ``WINDOWS_PER_BATCH``
+per ``predict_proba`` call. What is kept is bounded whatever the video's length: the last
+``n_frames + batch_size`` frames and their features, a batch of windows, one probability
+row per window and at most ``MAX_THUMBNAILS`` small frames for the picture.
 """
 
 import os
@@ -19,6 +21,8 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils import Bunch
 from sklearn.utils.validation import check_is_fitted
 
+from ..features._frame_batches import FrameBatcher
+from ..video._decode import stream_video
 from ..video._ffmpeg import DEFAULT_TIMEOUT
 from ._top_k import check_k, top_k_of_proba
 
@@ -53,55 +57,91 @@ def _check_stride(stride, n_frames):
     return int(stride)
 
 
-def _fill_features(entries, featurize):
-    """Give the entries ``[index, frame, features]`` without features theirs, in one call."""
-    missing = [entry for entry in entries if entry[2] is None]
-    if missing:
-        for entry, features in zip(missing, featurize([e[1] for e in missing]), strict=True):
-            entry[2] = features
+def _warn_if_not_consecutive(featurizer):
+    if featurizer.sampling != "first":
+        warnings.warn(
+            f"the model's featurizer reads videos with sampling={featurizer.sampling!r}, "
+            "frames spread over whole videos; the timeline's windows are consecutive frames, "
+            "a shorter temporal scale than the model was trained on.", UserWarning,
+            stacklevel=3)
+
+
+def _frame_features(featurizer):
+    """A :class:`FrameBatcher` of the featurizer's VGG16 and batch size."""
+    extractor = featurizer._extractor()
+
+    def forward(frames):
+        return extractor(frames, batch_size=len(frames)).astype(featurizer.dtype, copy=False)
+
+    return FrameBatcher(forward, featurizer.batch_size)
 
 
 class _Windows:
     """Windows ``[start, start + n)`` every ``stride`` frames, fed frames in order.
 
-    A frame is an entry ``[index, frame, features]``. ``held`` keeps the entries of the
-    frames a regular window still needs (at most ``n + batch_size`` of them); ``recent``
-    the last ``n``, for the window that ends the video.
+    A frame is an entry ``[index, frame, features]``; ``frames`` (a :class:`FrameBatcher`)
+    computes the features of the frames a regular window holds, in full batches, and hands
+    them back in order. ``held`` keeps the entries a regular window still needs (at most
+    ``n + batch_size`` of them); ``recent`` the last ``n``, for the window that ends the
+    video.
     """
 
-    def __init__(self, n_frames, stride):
-        self.n, self.stride = n_frames, stride
+    def __init__(self, n_frames, stride, frames):
+        self.n, self.stride, self.frames = n_frames, stride, frames
         self.recent = deque(maxlen=n_frames)
         self.held = {}
         self.next_start = 0  # of the next regular window
         self.last_end = 0  # end of the last window made
 
-    def add(self, entry):
-        """Take a frame; whether a regular window holds it (else VGG16 may skip it)."""
+    def add(self, index, frame):
+        """Take the next frame; the windows ``(start, end, features)`` it completes."""
+        entry = [index, frame, None]
         self.recent.append(entry)
-        if entry[0] % self.stride < self.n:
-            self.held[entry[0]] = entry
-            return True
-        return False
+        if index % self.stride >= self.n:  # no window holds it: no VGG16 either
+            return []
+        self.held[index] = entry
+        self._featurize(entry)
+        return self._complete()
 
-    def complete(self, n_featurized):
-        """The regular windows whose frames all have features: ``(start, features)``."""
-        while self.next_start + self.n <= n_featurized:
+    def finish(self, n_seen):
+        """The windows left once the video's ``n_seen`` frames are in, the window that
+        ends the video last."""
+        self._set_features(self.frames.flush())
+        windows = self._complete()
+        if self.last_end < n_seen:
+            windows.append(self._tail(n_seen))
+        return windows
+
+    def _featurize(self, entry):
+        self._set_features(self.frames.add(entry, entry[1][None]))
+
+    @staticmethod
+    def _set_features(finished):
+        for entry, features in finished:
+            entry[2] = features[0]
+
+    def _complete(self):
+        """The regular windows whose frames all have features (they come in order)."""
+        windows = []
+        while (last := self.held.get(self.next_start + self.n - 1)) and last[2] is not None:
             start = self.next_start
-            yield start, np.stack([self.held[i][2] for i in range(start, start + self.n)])
+            features = np.stack([self.held[i][2] for i in range(start, start + self.n)])
+            windows.append((start, start + self.n, features))
             self.last_end, self.next_start = start + self.n, start + self.stride
             for i in range(start, min(self.next_start, start + self.n)):
                 del self.held[i]
+        return windows
 
-    def tail(self, n_seen, featurize):
-        """The window that covers the end of the video, if the regular ones do not:
-        ``(start, end, features)``, the features of a video shorter than a window padded
-        with its last frame's (as ``sampling="first"`` does)."""
-        if self.last_end >= n_seen:
-            return None
+    def _tail(self, n_seen):
+        """The window of the video's last ``n`` frames, ``(start, end, features)``, the
+        features of a video shorter than a window padded with its last frame's (as
+        ``sampling="first"`` does)."""
         start = max(0, n_seen - self.n)
         entries = [entry for entry in self.recent if entry[0] >= start]
-        _fill_features(entries, featurize)  # the frames no regular window held
+        for entry in entries:
+            if entry[2] is None:  # a frame no regular window held
+                self._featurize(entry)
+        self._set_features(self.frames.flush())
         features = np.stack([entry[2] for entry in entries])
         padding = np.repeat(features[-1:], self.n - len(features), axis=0)
         return start, n_seen, np.concatenate([features, padding])
@@ -213,63 +253,48 @@ def predict_timeline(model, video, *, stride=None, k=3, timeout=DEFAULT_TIMEOUT)
     featurizer, head = _parts(model)
     classes = np.asarray(model.classes_)
     k = check_k(k, len(classes))
-    n_frames = featurizer.n_frames
-    stride = _check_stride(stride, n_frames)
-    if featurizer.sampling != "first":
-        warnings.warn(
-            f"the model's featurizer reads videos with sampling={featurizer.sampling!r}, "
-            "frames spread over whole videos; the timeline's windows are consecutive frames, "
-            "a shorter temporal scale than the model was trained on.", UserWarning,
-            stacklevel=2)
-    from ..video._reader import stream_video
-
-    extractor = featurizer._extractor()
-
-    def featurize(frames):
-        return extractor(np.stack(frames), batch_size=len(frames)).astype(
-            featurizer.dtype, copy=False)
-
-    windows = _Windows(n_frames, stride)
+    stride = _check_stride(stride, featurizer.n_frames)
+    _warn_if_not_consecutive(featurizer)
+    windows = _Windows(featurizer.n_frames, stride, _frame_features(featurizer))
     thumbnails = _Thumbnails()
-    rows, starts, ends, batch, pending = [], [], [], [], []
-
-    def classify(flush=False):
-        if batch and (flush or len(batch) >= WINDOWS_PER_BATCH):
-            rows.append(np.asarray(head.predict_proba(np.stack(batch)), dtype=np.float64))
-            batch.clear()
-
-    def run_pending(n_seen):
-        _fill_features(pending, featurize)
-        pending.clear()
-        for start, features in windows.complete(n_seen):
-            starts.append(start)
-            ends.append(start + n_frames)
-            batch.append(features)
-            classify()
-
     with stream_video(os.fspath(video), featurizer.frame_size_, timeout=timeout) as stream:
-        fps = stream.fps
-        for index, frame in enumerate(stream):
-            entry = [index, frame, None]
-            if index % stride == 0:
-                thumbnails.offer(index / fps, frame)
-            if windows.add(entry):
-                pending.append(entry)
-                if len(pending) == featurizer.batch_size:
-                    run_pending(stream.n_frames)
-        run_pending(stream.n_frames)
-    n_seen = stream.n_frames
-    tail = windows.tail(n_seen, featurize)
-    if tail is not None:
-        starts.append(tail[0])
-        ends.append(tail[1])
-        batch.append(tail[2])
-    classify(flush=True)
-    proba = np.concatenate(rows) if rows else np.empty((0, len(classes)))
+        classified = _classify(head, _every_window(stream, windows, thumbnails))
+    spans, proba = _spans_and_proba(classified, len(classes))
     labels, scores = top_k_of_proba(classes, proba, k)
     return Bunch(
-        start=np.asarray(starts, dtype=float) / fps, end=np.asarray(ends, dtype=float) / fps,
+        start=spans[:, 0] / stream.fps, end=spans[:, 1] / stream.fps,
         labels=labels, scores=scores, proba=proba, classes=classes,
         thumbnails=np.stack(thumbnails.frames), thumbnail_times=np.asarray(thumbnails.times),
-        n_frames=n_seen, fps=fps, stride=stride, window=n_frames,
+        n_frames=stream.n_frames, fps=stream.fps, stride=stride, window=featurizer.n_frames,
     )
+
+
+def _every_window(stream, windows, thumbnails):
+    """The windows ``(start, end, features)`` of the frames of ``stream``, as they are
+    complete; the first frame of each stride is offered to ``thumbnails``."""
+    for index, frame in enumerate(stream):
+        if index % windows.stride == 0:
+            thumbnails.offer(index / stream.fps, frame)
+        yield from windows.add(index, frame)
+    yield from windows.finish(stream.n_frames)
+
+
+def _classify(head, windows):
+    """``[((start, end), proba), ...]``: each window classified by ``head``, in batches of
+    ``WINDOWS_PER_BATCH`` windows."""
+
+    def forward(features):
+        return np.asarray(head.predict_proba(features), dtype=np.float64)
+
+    batcher, classified = FrameBatcher(forward, WINDOWS_PER_BATCH), []
+    for start, end, features in windows:
+        classified += batcher.add((start, end), features[None])
+    return classified + batcher.flush()
+
+
+def _spans_and_proba(classified, n_classes):
+    """The windows' ``(start, end)`` frames, shape ``(n_windows, 2)``, and probabilities."""
+    if not classified:
+        return np.empty((0, 2)), np.empty((0, n_classes))
+    spans, proba = zip(*classified, strict=True)
+    return np.asarray(spans, dtype=float), np.concatenate(proba)

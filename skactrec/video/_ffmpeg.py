@@ -1,10 +1,22 @@
-"""ffmpeg as a child process that cannot hang its caller: raw RGB frames read against a deadline.
+"""ffmpeg as a child process that cannot hang its caller, and what its messages say.
 
-imageio-ffmpeg provides the ffmpeg executable (and, in ``_video``, the probe of a file's
-metadata). The frames are read here, so that an ffmpeg that stops producing output (a
-hung network drive, a pipe that never ends) is stopped after ``timeout`` seconds, and the
-process is always ended and reaped: after the frames asked for, on an error, and on a
-``KeyboardInterrupt``. ffmpeg is started from an argument list, never through a shell.
+Every run of ffmpeg in skactrec goes through :class:`FFmpegProcess`: decoding frames
+(:func:`frame_stream`, :func:`read_rgb_frames`) and probing a file (``_probe``, which
+reads the header ffmpeg prints). imageio-ffmpeg only provides the executable.
+
+ffmpeg is started from an argument list, never through a shell. A thread reads its
+stdout in chunks (one frame each when decoding; when probing, ffmpeg's progress reports)
+into a small queue, so that a chunk that does not come within ``timeout`` seconds (a hung
+network drive, a pipe that never ends) stops it with :class:`FFmpegError` instead of
+blocking forever; the queue's small size keeps a slow reader from piling frames up in
+memory. A second thread collects stderr, so that a full stderr pipe never blocks ffmpeg.
+The process is always ended and reaped, and both threads joined: after the chunks asked
+for, on an error and on a ``KeyboardInterrupt`` (the threads are daemons named
+``skactrec-ffmpeg-*``).
+
+ffmpeg runs with ``-loglevel level+<level>``: each line of stderr starts with its level
+(``[error]``, ``[info]``...). :func:`ffmpeg_lines` is the one reader of those lines:
+:func:`ffmpeg_reason` keeps the errors, the probe the ``[info]`` header.
 """
 
 import itertools
@@ -15,6 +27,7 @@ import threading
 
 DEFAULT_TIMEOUT = 60.0  # seconds without a frame from ffmpeg before it is stopped
 NO_VIDEO_STREAM = "the file has no video stream"
+ERROR_LEVELS = ("error", "fatal", "panic")
 
 
 class FFmpegError(RuntimeError):
@@ -25,60 +38,36 @@ class FFmpegError(RuntimeError):
         self.reason = reason
 
 
-def read_rgb_frames(source, output_params, frame_size, *, max_frames=None,
-                    timeout=DEFAULT_TIMEOUT):
-    """Decode ``source`` with ffmpeg into raw RGB frames of ``frame_size``.
+class FFmpegProcess:
+    """ffmpeg run with ``args``, its stdout read in chunks of ``chunk_bytes`` as they come.
+
+    Iterating gives one ``bytes`` chunk at a time, until ffmpeg's output ends (a last,
+    shorter chunk is dropped); a chunk that does not come within ``timeout`` seconds
+    raises :class:`FFmpegError`. Use it as a context manager: on leaving, ffmpeg is
+    stopped (if still running) and reaped, and ``messages`` holds what it wrote on stderr,
+    each line tagged with its level. Only the chunk being handed over is held in memory.
 
     Parameters
     ----------
-    source : str
-        ffmpeg's input (e.g. ``"file:/abs/path.mp4"``).
-    output_params : list of str
-        ffmpeg options between the input and the raw output (stream map, filters...).
-    frame_size : tuple of int
-        ``(height, width)`` of the frames ffmpeg writes.
-    max_frames : int, default=None
-        Stop after this many frames (None: all).
+    args : list of str
+        ffmpeg's arguments after the executable and the logging options.
+    chunk_bytes : int
+        Bytes per chunk of stdout.
     timeout : float, default=DEFAULT_TIMEOUT
-        Seconds to wait for each frame before ffmpeg is stopped.
-
-    Returns
-    -------
-    frames : list of bytes
-        One ``height * width * 3`` buffer per frame; may be empty.
-    messages : str
-        What ffmpeg wrote on stderr (errors only).
-
-    Raises
-    ------
-    FFmpegError
-        If ffmpeg stalled for ``timeout`` seconds.
-    """
-    with FrameStream(source, output_params, frame_size, timeout=timeout) as stream:
-        frames = list(itertools.islice(stream, max_frames))
-    return frames, stream.messages
-
-
-class FrameStream:
-    """ffmpeg decoding ``source`` into raw RGB frames of ``frame_size``, read as they come.
-
-    Iterating gives one ``bytes`` buffer per frame; a frame that does not come within
-    ``timeout`` seconds raises :class:`FFmpegError`. Use it as a context manager: on
-    leaving, ffmpeg is stopped (if still running) and reaped, and ``messages`` holds what
-    it wrote on stderr. Only the frame being handed over is held in memory.
+        Seconds to wait for each chunk before ffmpeg is stopped.
+    loglevel : str, default="error"
+        The least severe messages ffmpeg writes (``"info"`` adds the header).
     """
 
-    def __init__(self, source, output_params, frame_size, *, timeout=DEFAULT_TIMEOUT):
+    def __init__(self, args, *, chunk_bytes, timeout=DEFAULT_TIMEOUT, loglevel="error"):
         import imageio_ffmpeg
 
-        height, width = frame_size
-        self._frame_bytes, self._timeout = height * width * 3, timeout
-        command = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel",
-                   "error", "-i", source, *output_params, "-f", "rawvideo", "-pix_fmt",
-                   "rgb24", "pipe:1"]
+        self._chunk_bytes, self._timeout = chunk_bytes, timeout
+        command = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats",
+                   "-loglevel", f"level+{loglevel}", *args]
         self._process = subprocess.Popen(command, stdin=subprocess.DEVNULL,
                                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        # A small queue: the pump waits when the reader is behind, so frames never pile up.
+        # A small queue: the pump waits when the reader is behind, so chunks never pile up.
         self._chunks, self._stderr, self.messages = queue.Queue(maxsize=4), [], ""
         self._pumps = []
         try:  # an interrupt (Ctrl-C) while the pumps start must not leave ffmpeg running
@@ -93,15 +82,15 @@ class FrameStream:
     def _pump_frames(self):
         try:
             while True:
-                data = self._process.stdout.read(self._frame_bytes)
+                data = self._process.stdout.read(self._chunk_bytes)
                 self._put(data)
-                if len(data) < self._frame_bytes:
+                if len(data) < self._chunk_bytes:
                     return
         except (OSError, ValueError):  # the pipe was closed under us
             self._put(b"")
 
     def _put(self, data):
-        """Queue ``data`` unless the stream was closed meanwhile (then nobody reads it)."""
+        """Queue ``data`` unless the process was closed meanwhile (then nobody reads it)."""
         while self._process.returncode is None:
             try:
                 self._chunks.put(data, timeout=0.1)
@@ -124,7 +113,7 @@ class FrameStream:
                     f"ffmpeg produced no frame for {self._timeout:g} s and was stopped "
                     "(a stalled read: is the file complete and its drive responding?)"
                 ) from None
-            if len(data) < self._frame_bytes:  # end of the output
+            if len(data) < self._chunk_bytes:  # end of the output
                 return
             yield data
 
@@ -146,12 +135,106 @@ class FrameStream:
         self.close()
 
 
-_PREFIX = re.compile(r"^(\[[^\]]*@ ?0x[0-9a-fA-F]+\]\s*)+")
+def frame_stream(source, output_params, frame_size, *, timeout=DEFAULT_TIMEOUT):
+    """An :class:`FFmpegProcess` decoding ``source`` into raw RGB frames of ``frame_size``.
+
+    Parameters
+    ----------
+    source : str
+        ffmpeg's input (e.g. ``"file:/abs/path.mp4"``).
+    output_params : list of str
+        ffmpeg options between the input and the raw output (stream map, filters...).
+    frame_size : tuple of int
+        ``(height, width)`` of the frames ffmpeg writes.
+    timeout : float, default=DEFAULT_TIMEOUT
+        Seconds to wait for each frame before ffmpeg is stopped.
+
+    Returns
+    -------
+    stream : FFmpegProcess
+        Iterating gives one ``height * width * 3`` buffer per frame.
+    """
+    height, width = frame_size
+    args = ["-i", source, *output_params, "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"]
+    return FFmpegProcess(args, chunk_bytes=height * width * 3, timeout=timeout)
+
+
+def read_rgb_frames(source, output_params, frame_size, *, max_frames=None,
+                    timeout=DEFAULT_TIMEOUT):
+    """Decode ``source`` with ffmpeg into raw RGB frames of ``frame_size``.
+
+    Parameters
+    ----------
+    source, output_params, frame_size, timeout
+        As for :func:`frame_stream`.
+    max_frames : int, default=None
+        Stop after this many frames (None: all).
+
+    Returns
+    -------
+    frames : list of bytes
+        One ``height * width * 3`` buffer per frame; may be empty.
+    messages : str
+        What ffmpeg wrote on stderr (errors only).
+
+    Raises
+    ------
+    FFmpegError
+        If ffmpeg stalled for ``timeout`` seconds.
+    """
+    with frame_stream(source, output_params, frame_size, timeout=timeout) as stream:
+        frames = list(itertools.islice(stream, max_frames))
+    return frames, stream.messages
+
+
+def run_to_end(args, *, timeout=DEFAULT_TIMEOUT):
+    """Run ffmpeg on ``args``, whose output must not be stdout, until it exits.
+
+    ffmpeg writes its progress to stdout (``-progress``, twice a second while it works),
+    so a run that makes no progress for ``timeout`` seconds is stopped with
+    :class:`FFmpegError`, however long the whole run takes. Returns what ffmpeg wrote
+    on stderr at the ``info`` level: the header and the last progress line.
+    """
+    args = ["-progress", "pipe:1", *args]
+    with FFmpegProcess(args, chunk_bytes=64, timeout=timeout, loglevel="info") as process:
+        for _ in process:  # the progress reports, until ffmpeg exits
+            pass
+    return process.messages
+
+
+_CONTEXT = re.compile(r"^(\[[^\]]*@ ?0x[0-9a-fA-F]+\]\s*)+")
+_LEVEL = re.compile(r"^\[(quiet|panic|fatal|error|warning|info|verbose|debug|trace)\] ?")
+
+
+def ffmpeg_lines(messages, levels):
+    """The lines of ffmpeg's ``messages`` logged at one of ``levels``, without their tags.
+
+    The tags are the ``[context @ 0x...]`` and ``[level]`` prefixes. A line without a
+    level continues the line before it (or, first, counts as an error).
+
+    Examples
+    --------
+    >>> from skactrec.video._ffmpeg import ffmpeg_lines
+    >>> ffmpeg_lines("[info] Input #0, avi\\n[in#0 @ 0x5f] [error] moov atom not found\\n",
+    ...              ["error"])
+    ['moov atom not found']
+    """
+    lines, level = [], "error"
+    for raw in messages.splitlines():
+        line = _CONTEXT.sub("", raw.rstrip())
+        tag = _LEVEL.match(line)
+        if tag:
+            level, line = tag.group(1), line[tag.end():]
+        if level in levels and line.strip():
+            lines.append(line)
+    return lines
+
+
 _THREAD_NOISE = ("Task finished with error code", "Terminating thread with return code")
 
 
 def ffmpeg_reason(messages):
-    """The meaningful last lines of ffmpeg's error messages, without repeats or the path.
+    """The meaningful last error lines of ffmpeg's messages, without repeats or the path.
 
     Examples
     --------
@@ -164,10 +247,8 @@ def ffmpeg_reason(messages):
     if "matches no streams" in messages:
         return NO_VIDEO_STREAM
     lines = []
-    for raw in messages.splitlines():
-        if not raw.strip():
-            continue
-        line = _PREFIX.sub("", raw.strip())
+    for line in ffmpeg_lines(messages, ERROR_LEVELS):
+        line = line.strip()
         if line.startswith("Error opening input file "):  # names the file: the caller does
             continue
         if line.startswith(_THREAD_NOISE):  # ffmpeg's threads reporting the error above
