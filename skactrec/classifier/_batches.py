@@ -1,8 +1,8 @@
-"""Training batches gathered from X: read ahead in a thread, handed to TensorFlow without
-a copy, and read from the file (not through the map) when X is a memmap.
+"""Batches gathered from X: read ahead in a thread, handed to TensorFlow without a copy,
+and read from the file (not through the map) when X is a memmap; prediction batch by batch.
 
 At the paper's size a batch of 25 videos is 100 MB, and each of these copies or mappings
-would be one more of them in the process's memory (issue 12's peak-RSS target):
+would be one more of them in the process's peak memory:
 
 * ``train_on_batch`` copies a NumPy batch into a tensor of its own; a batch gathered into a
   64-byte aligned array is instead wrapped by TensorFlow through DLPack.
@@ -99,6 +99,20 @@ class BatchReader:
             _pread_exactly(self.fd, memoryview(target).cast("B"), start + int(i) * stride)
             if not same:
                 out[row] = video
+
+
+def predict_in_batches(model, X, shape, batch_size):
+    """The Keras ``model`` called on ``X`` in chunks of ``batch_size`` videos, into a float64
+    array ``(n_videos, *shape)``; a memmap's chunks are read from its file."""
+    out = np.empty((X.shape[0], *shape), dtype=np.float64)
+    start = 0
+    with BatchReader(X) as reader:
+        for batch in reader.chunks(batch_size, np.float32):
+            stop = start + len(batch)
+            out[start:stop] = np.asarray(model(np.asarray(batch, dtype=np.float32),
+                                               training=False)).reshape(len(batch), *shape)
+            start = stop
+    return out
 
 
 def memmap_layout(X):

@@ -1,15 +1,20 @@
 """LSTMVideoClassifier: the LSTM + dense head of Orozco et al.'s CNN-LSTM, as an sklearn classifier.
 
-TensorFlow, Keras and scikeras are imported inside ``fit`` / ``predict_proba`` only: importing
-this module costs no more than scikit-learn.
+The estimator validates, encodes the classes and seeds the fit; the Keras model is built
+through scikeras and trained batch by batch in :mod:`._keras_fit` (why scikeras is used
+inside rather than as a base class is told there). Prediction calls ``model_`` eagerly,
+batch by batch (:func:`._batches.predict_in_batches`): scikeras's ``predict_proba`` requires
+``X.shape[1:]`` to equal the training shape, which would fix the number of frames, and
+``model.predict`` traces a graph per input shape. A fitted model holds skactrec's Keras
+layers, which Keras loads only once they are registered: ``__reduce__`` unpickles through
+:func:`_unpickle`, which imports them first. TensorFlow, Keras and scikeras are imported in
+``fit`` and ``predict_proba`` only. The whole story: the user guide's "How skactrec works".
 """
 
 import functools
-import gc
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn import config_context
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -18,15 +23,11 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._precision import COMPUTE_DTYPES
-from ._batches import BatchReader
+from ._batches import predict_in_batches
+from ._keras_fit import fit_keras_model
 from ._lstm_model import OPTIMIZERS, TEMPORAL_POOLINGS, build_lstm_model
 from ._seeding import seeded
 from ._sequence_inputs import validate_sequences
-from ._training import train
-
-# A fit whose LSTM has at least this many input weights (n_features x n_units; 9 million at
-# the paper's size, 0.3 GB with RMSProp's state) first collects garbage: see _collect_garbage.
-_COLLECT_GARBAGE_ABOVE = 1_000_000
 
 
 def _unpickle(cls, fitted):
@@ -67,7 +68,7 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
         precision with float32 weights: the input projection of the frames, nearly all
         the work, runs in that type, the recurrence and the output layer in float32.
         Faster on CPUs with AVX512-BF16 or AMX (``"bfloat16"``) and on GPUs with tensor
-        cores (either). The paper computes in float32. See Notes.
+        cores (either). The paper computes in float32.
     temporal_pooling : {"last", "attention"}, default="last"
         What the dense layer reads. ``"last"``: the LSTM's last hidden state, the
         paper's model. ``"attention"``: every hidden state, weighted by a learned score
@@ -121,13 +122,12 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
     ``40 x 25088`` sequence of VGG16 features, ``Dense(n_c)``, cross-entropy, RMSProp,
     50 epochs, batch size 25.
 
-    **Output activation.** Algorithm 2 writes ``activation='sigmoide'`` for the output
-    layer, but the classes are single-label (one action per video) and the text says the
-    network minimises the cross-entropy. The default here is therefore ``"softmax"`` with
-    categorical cross-entropy, the standard pairing for single-label classes.
-    ``"sigmoid"`` reproduces the paper literally: one sigmoid per class trained with binary
-    cross-entropy on one-hot targets; :meth:`predict_proba` then divides each row by its
-    sum so that rows sum to 1 (the ranking of the classes is unchanged).
+    **Output activation.** Algorithm 2 writes ``activation='sigmoide'``, but each video
+    has one action and the text minimises the cross-entropy: the default is
+    ``"softmax"`` with categorical cross-entropy. ``"sigmoid"`` reproduces the paper
+    literally (one sigmoid per class, binary cross-entropy on one-hot targets);
+    :meth:`predict_proba` then divides each row by its sum (the ranking of the classes
+    is unchanged).
 
     **Input shapes.** ``X`` is a 3-D array ``(n_videos, n_frames, n_features)``. The LSTM
     reads sequences of any length, so the number of frames may differ between ``fit`` and
@@ -222,8 +222,7 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
         self.verbose = verbose
 
     def __reduce__(self):
-        # A fitted model holds skactrec's layers (HoistedLSTM, SoftmaxOverFrames), which Keras
-        # can load only once registered: `_unpickle` imports them before the model is loaded.
+        # `_unpickle` registers skactrec's Keras layers before the model is loaded.
         return (_unpickle, (type(self), hasattr(self, "model_")), self.__getstate__())
 
     def __sklearn_tags__(self):
@@ -285,11 +284,7 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
         return self
 
     def _fit_keras(self, X, Y, seed):
-        """Build the Keras model through scikeras, fit it on X batch by batch; set the Keras
-        attributes."""
-        from scikeras.wrappers import KerasClassifier
-
-        self._collect_garbage()
+        """Build the Keras model and train it on X; set the Keras attributes."""
         build = functools.partial(
             build_lstm_model,
             n_features=self.n_features_in_,
@@ -303,46 +298,17 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
             temporal_pooling=self.temporal_pooling,
             seed=seed,
         )
-        # random_state is NOT given to scikeras: its seeding sets TF_DETERMINISTIC_OPS, which
-        # TensorFlow caches for the whole process, so op determinism stays on after the
-        # fit and any later unseeded random op (e.g. a fit with random_state=None) raises.
-        # `_seeded` does the seeding instead.
-        self.keras_classifier_ = KerasClassifier(
-            model=build,
+        self.keras_classifier_, self.history_ = fit_keras_model(
+            build, X, Y,
+            n_input_weights=self.n_features_in_ * self.n_units,
             epochs=self.epochs,
             batch_size=self.batch_size,
-            validation_split=self.validation_split,
-            shuffle=True,
-            verbose=self.verbose,
-        )
-        # scikeras builds and compiles the model (and pickles it), but does not fit it:
-        # its fit hands X to Keras whole, which copies it into one TensorFlow tensor.
-        # X was checked already: its finiteness is not checked a second time.
-        with config_context(assume_finite=True):
-            self.keras_classifier_.initialize(X, Y)
-        self.model_ = self.keras_classifier_.model_
-        self.history_ = train(
-            self.model_, X, Y,
-            batch_size=self.batch_size,
-            epochs=self.epochs,
             validation_split=self.validation_split,
             callbacks=self.callbacks or [],
             verbose=self.verbose,
-            rng=np.random.default_rng(seed),
+            seed=seed,
         )
-
-    def _collect_garbage(self):
-        """Free the Keras models of earlier fits that nothing refers to any more, before a big
-        model is built.
-
-        A Keras model's layers, graph nodes and compiled functions refer to one another, so
-        a model no longer used is freed only by Python's cyclic garbage collector, which may
-        not run for many fits: in a search, each fit's model (at the paper's size 0.3 GB of
-        weights and optimizer state) stayed in memory (issue 12's memory profile). Small
-        models are not worth the collection's time.
-        """
-        if self.n_features_in_ * self.n_units >= _COLLECT_GARBAGE_ABOVE:
-            gc.collect()
+        self.model_ = self.keras_classifier_.model_
 
     def predict_proba(self, X):
         """Probability of each class for each video.
@@ -359,11 +325,7 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X, _ = validate_sequences(self, X, reset=False)
-        # Not keras_classifier_.predict_proba: scikeras requires X.shape[1:] to equal the
-        # training shape, which would fix the number of frames. The model is called eagerly
-        # batch by batch rather than through model.predict, which traces a TF graph per
-        # input shape (slow for small inputs, and warns about retracing).
-        scores = self._batched(self.model_, X, (len(self.classes_),))
+        scores = predict_in_batches(self.model_, X, (len(self.classes_),), self.batch_size)
         totals = scores.sum(axis=1, keepdims=True)
         # Softmax rows already sum to 1 (up to float32 rounding); sigmoid rows do not.
         # A row of sigmoids that all underflowed to 0 becomes uniform.
@@ -371,18 +333,6 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
         return np.divide(
             scores, totals, out=np.full_like(scores, 1.0 / n_classes), where=totals > 0
         )
-
-    def _batched(self, model, X, shape):
-        """``model`` on ``X`` batch by batch, into a float64 array ``(n_videos, *shape)``."""
-        out = np.empty((X.shape[0], *shape), dtype=np.float64)
-        start = 0
-        with BatchReader(X) as reader:  # a memmap's file is read, not mapped into RSS
-            for batch in reader.chunks(self.batch_size, np.float32):
-                stop = start + len(batch)
-                out[start:stop] = np.asarray(model(np.asarray(batch, dtype=np.float32),
-                                                   training=False)).reshape(len(batch), *shape)
-                start = stop
-        return out
 
     def _has_attention(self):
         if self.temporal_pooling != "attention":
@@ -429,7 +379,7 @@ class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
         X, _ = validate_sequences(self, X, reset=False)
         weights = keras.Model(self.model_.input,
                               self.model_.get_layer("attention_weights").output)
-        return self._batched(weights, X, (X.shape[1],))
+        return predict_in_batches(weights, X, (X.shape[1],), self.batch_size)
 
     def predict(self, X):
         """Most probable class of each video.

@@ -3,8 +3,8 @@
 Keras's ``RMSprop.update_step`` is a chain of element-wise operations, each of which
 allocates a tensor the size of the variable: at the paper's size (a 25088 x 1440 input
 kernel, 145 MB) one update holds four of them at once, 0.54 GiB above the model's state,
-which TensorFlow's CPU allocator then keeps for the rest of the process (issue 12's memory
-profile). The same formula compiled by XLA,
+which TensorFlow's CPU allocator then keeps for the rest of the process (measured with a
+memory profile of successive fits). The same formula compiled by XLA,
 
     velocity <- rho * velocity + (1 - rho) * g**2
     variable <- variable - lr * g / sqrt(velocity + epsilon)

@@ -2,22 +2,22 @@
 
 Keras's ``model.fit`` on an array copies it whole into a TensorFlow tensor, and on a
 ``PyDataset`` it runs a ``tf.data`` generator pipeline whose Python functions TensorFlow
-registers for the life of the process, each holding the dataset, hence X (see issue 12's
-memory profile). Here each batch is gathered from X (an array or a memmap) by a read-ahead
-thread while the previous one trains (:mod:`skactrec.classifier._batches`), and handed to
-``model.train_on_batch``, the same compiled train step that ``fit`` runs, with RMSProp's
-update compiled in place (:mod:`skactrec.classifier._fused_rmsprop`). The callbacks see what ``fit``
-would show them: epochs, batches, the epoch's metrics averaged over its samples, ``val_``
-metrics, and ``model.stop_training``. Keras is imported by the caller.
+registers for the life of the process, each holding the dataset, hence X. Here each batch
+is gathered from X (an array or a memmap) by a read-ahead thread while the previous one
+trains (:mod:`._batches`), and handed to ``model.train_on_batch``, the same compiled train
+step that ``fit`` runs, with RMSProp's update compiled in place (:mod:`._fused_rmsprop`).
+The callbacks see what ``fit`` would show them: epochs, batches, the epoch's metrics
+averaged over its samples, ``val_`` metrics, and ``model.stop_training``. Keras is
+imported by the caller.
 
-Nothing of a fit outlives it (issue 12: 50 fits in one process leave RSS flat). Keras's
-TensorFlow optimizer sums the gradients across replicas with
-``ReplicaContext.all_reduce``, also when there is one replica. That is a
-``tf.custom_gradient``, which, each time the train step is traced, registers its gradient
-function in TensorFlow's global gradient registry for the rest of the process; the
-function holds the traced graph, and the graph holds the model's variables and the
-optimizer's slots (at the paper's size 0.29 GB per fit with RMSProp). With one replica the
-sum is the identity, so :func:`_single_replica_gradients` skips it.
+Nothing of a fit outlives it: 50 fits in one process leave RSS flat. Keras's TensorFlow
+optimizer sums the gradients across replicas with ``ReplicaContext.all_reduce``, also
+when there is one replica. That is a ``tf.custom_gradient``, which, each time the train
+step is traced, registers its gradient function in TensorFlow's global gradient registry
+for the rest of the process; the function holds the traced graph, and the graph holds the
+model's variables and the optimizer's slots (at the paper's size 0.29 GB per fit with
+RMSProp). With one replica the sum is the identity, so :func:`_single_replica_gradients`
+skips it.
 """
 
 import copy

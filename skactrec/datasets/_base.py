@@ -24,6 +24,8 @@ class DatasetNotFoundError(FileNotFoundError):
 def get_data_home(data_home=None):
     """The folder that holds skactrec's datasets.
 
+    Read more in the user guide: :ref:`datasets`.
+
     Parameters
     ----------
     data_home : str or os.PathLike, default=None

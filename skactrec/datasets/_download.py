@@ -59,9 +59,8 @@ def fetch_file(url, target, *, sha256=None, n_retries=3, delay=1.0):
 
     Examples
     --------
-    >>>     >>> from pathlib import Path
-
-from ..utils._files import atomic_path, file_digest
+    >>> import tempfile
+    >>> from pathlib import Path
     >>> from skactrec.datasets._download import fetch_file
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     source = Path(tmp) / "source.txt"

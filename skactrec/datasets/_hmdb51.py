@@ -207,6 +207,8 @@ def load_hmdb51(data_home=None, *, subset="all", split=1, return_X_y=False):
     Unused, each split                 1666
     ========================   ============
 
+    Read more in the user guide: :ref:`datasets`.
+
     Parameters
     ----------
     data_home : str or os.PathLike, default=None

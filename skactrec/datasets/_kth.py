@@ -167,7 +167,8 @@ def load_kth(data_home=None, *, subset="all", return_X_y=False, with_frame_range
     :class:`~skactrec.VGG16FrameFeaturizer` or a pipeline. Use :func:`fetch_kth` to download
     the dataset when it is missing.
 
-    Read more in the dataset's description, ``load_kth().DESCR``.
+    Read more in the dataset's description, ``load_kth().DESCR``, and in the user guide:
+    :ref:`datasets`.
 
     Parameters
     ----------
@@ -381,6 +382,8 @@ def fetch_kth(
     ``<data_home>/KTH/<action>/`` and deletes it, then calls :func:`load_kth`. Only the
     actions with missing videos are downloaded again. With ``with_frame_ranges=True``
     it also downloads ``00sequences.txt`` if missing.
+
+    Read more in the user guide: :ref:`datasets`.
 
     Parameters
     ----------

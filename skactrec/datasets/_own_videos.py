@@ -128,6 +128,8 @@ def load_video_files(container_path, *, groups=None, extensions=VIDEO_EXTENSIONS
     decoded: pass ``filenames`` to :class:`~skactrec.VGG16FrameFeaturizer` or a pipeline.
     Hidden files and folders (named ``.*``) are ignored.
 
+    Read more in the user guide: :ref:`own_videos`.
+
     Parameters
     ----------
     container_path : str or os.PathLike
@@ -309,6 +311,8 @@ def load_video_list(path, *, root=None, return_X_y=False):
       blank lines and lines starting with ``#`` are ignored.
 
     A label is an integer or a name. Videos are not decoded.
+
+    Read more in the user guide: :ref:`own_videos`.
 
     Parameters
     ----------

@@ -219,6 +219,8 @@ def load_ucf101(data_home=None, *, subset="all", split=1, return_X_y=False):
     Groups (gGG)                         25
     ========================   ============
 
+    Read more in the user guide: :ref:`datasets`.
+
     Parameters
     ----------
     data_home : str or os.PathLike, default=None

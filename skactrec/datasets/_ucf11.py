@@ -126,6 +126,8 @@ def load_ucf11(data_home=None, *, subset="all", return_X_y=False):
     Groups (folds)                       25
     ========================   ============
 
+    Read more in the user guide: :ref:`datasets`.
+
     Parameters
     ----------
     data_home : str or os.PathLike, default=None

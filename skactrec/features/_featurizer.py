@@ -61,11 +61,12 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
         to ``"block5_pool"``. The paper's "max pooling of layer 10" giving 7x7x512 is
         ``"block5_pool"``; shallower layers keep more spatial detail.
     weights : {"imagenet", None} or str or os.PathLike, default="imagenet"
-        ``"imagenet"``: ImageNet weights from the Keras cache, downloaded through Keras
-        when missing (a :class:`~skactrec.WeightsNotFoundError` says which file to put
-        where when that fails). A path: a Keras weights file of VGG16 without its top.
-        ``None``: Glorot-uniform random weights from a fixed seed (identical in every
-        process), for tests and demos; their deep features carry little information.
+        ``"imagenet"``: ImageNet weights from the Keras cache, downloaded when missing
+        (else a :class:`~skactrec.WeightsNotFoundError` says which file to put where).
+        A path: a Keras file (``.h5``, ``.weights.h5``, ``.keras``) holding VGG16 under
+        Keras's layer names (for other names, see :func:`~skactrec.convert_vgg16_weights`).
+        ``None``: random weights from a fixed seed, the same in every process, for tests
+        and demos.
     pooling : {None, "avg", "max"}, default=None
         None flattens the layer output (the paper); ``"avg"``/``"max"`` pool it over
         space, leaving one value per channel (512 at ``block5_pool``).
@@ -73,9 +74,9 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
         ``"first"``: the first ``n_frames`` frames (the paper). ``"uniform"``: frames
         spread evenly over the whole video.
     batch_size : int, default=8
-        Frames per VGG16 forward pass, taken across consecutive videos; the features are
-        the same whatever the batch size. 8 is as fast as larger batches on a CPU; a GPU
-        is used better by 64 or more.
+        Frames per VGG16 forward pass, taken across consecutive videos; it changes the
+        features by float32 rounding at most. 8 is as fast as larger batches on a CPU; a
+        GPU is used better by 64 or more.
     compute_dtype : {"float32", "bfloat16", "float16", "int8"}, default="float32"
         Type VGG16 computes in. ``"bfloat16"`` and ``"float16"`` are Keras's mixed
         precision (float32 weights): about twice as fast on CPUs with AVX512-BF16 or AMX
@@ -103,19 +104,17 @@ class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
         every parameter that changes the output (weights included). Later transforms,
         folds, grid points and processes read them instead of running VGG16 again.
     memmap : bool, default=False
-        If True, ``transform`` returns a read-only :class:`numpy.memmap` instead of an
-        array in memory: the features are written to an unnamed temporary file (in the
-        store's folder with ``memory``, else in the system's temporary folder) whose
-        disk space is freed when the array is deleted. A dataset's features then need
-        not fit in memory; :class:`LSTMVideoClassifier` trains from such an array batch
-        by batch.
+        If True, ``transform`` returns a read-only :class:`numpy.memmap` over an unnamed
+        temporary file (in the store's folder with ``memory``), freed when the array is
+        deleted: a dataset's features need not fit in memory, and
+        :class:`LSTMVideoClassifier` trains from them batch by batch.
     n_jobs : int, default=None
-        Videos featurized in parallel by joblib, each worker process with its own VGG16.
-        None means 1 unless inside a :func:`joblib.parallel_config` context; -1 means
-        every worker. Under ``joblib.parallel_config(backend="dask")`` the videos go to
-        the workers of a Dask cluster (:ref:`running_on_a_cluster`); with ``memory`` the
-        store must then be a folder that every worker sees. The output is the same as
-        with one job, in the same order.
+        Videos featurized in parallel by joblib, each worker with its own VGG16; the
+        output is the same as with one job. None means 1 unless inside a
+        :func:`joblib.parallel_config` context; -1 means every worker. Under
+        ``joblib.parallel_config(backend="dask")`` the videos go to a Dask cluster's
+        workers (:ref:`running_on_a_cluster`), and a ``memory`` folder must be one they
+        all see.
     verbose : int, default=0
         ``>= 1`` shows a progress bar on a terminal (stderr), and logs the progress at
         INFO level on the ``skactrec`` logger elsewhere. Diagnostics go to ``logging``.
