@@ -47,7 +47,7 @@ def main(argv=None):
     parser.add_argument("--frame-size", type=int, default=224)
     parser.add_argument("--compute-dtype", default="float32",
                         choices=["float32", "bfloat16", "float16"],
-                        help="of VGG16 and the LSTMs (reproduce's compute_dtype)")
+                        help="of VGG16 and the LSTMs (both estimators' compute_dtype)")
     parser.add_argument("--smoke", action="store_true", help="tiny settings, to check it runs")
     args = parser.parse_args(argv)
     layer = "block5_pool"
@@ -56,7 +56,7 @@ def main(argv=None):
         layer = "block1_pool"
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stdout)
 
-    from skactrec import VGG16FrameFeaturizer, reproduce
+    from skactrec import LSTMVideoClassifier, VGG16FrameFeaturizer, reproduce
     from skactrec.datasets import load_kth
 
     workdir = Path(args.workdir)
@@ -86,8 +86,10 @@ def main(argv=None):
     with PeakSampler() as fitting:
         start = time.perf_counter()
         result = reproduce("kth", data_home=workdir, output_dir=workdir / "results",
-                           units=args.units, epochs=args.epochs, batch_size=25,
-                           compute_dtype=args.compute_dtype, **settings)
+                           units=args.units, featurizer=featurizer,
+                           classifier=LSTMVideoClassifier(
+                               epochs=args.epochs, batch_size=25,
+                               compute_dtype=args.compute_dtype, random_state=0))
         fit_seconds = time.perf_counter() - start
     n_fits = len(args.units) * len(result.splits)
     print(f"sweep: {n_fits} fits of {args.epochs} epochs (units {args.units}), "

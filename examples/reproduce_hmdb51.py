@@ -45,7 +45,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from skactrec import WeightsNotFoundError, reproduce
+from skactrec import VGG16FrameFeaturizer, WeightsNotFoundError, reproduce
 from skactrec.datasets import DatasetNotFoundError, load_hmdb51
 
 # The paper's text gives the best unit count (400) but not the grid of its figure 6;
@@ -86,10 +86,10 @@ def main(argv=None):
 
     check_dataset(args.data_home)
     try:
+        featurizer = VGG16FrameFeaturizer(weights="imagenet", n_frames=40, frame_size=224,
+                                          layer="block5_pool", dtype="float16")
         result = reproduce("hmdb51", data_home=args.data_home, output_dir=args.output,
-                           units=args.units, weights="imagenet", n_frames=40,
-                           frame_size=224, layer="block5_pool", dtype="float16",
-                           n_jobs=args.n_jobs)
+                           units=args.units, featurizer=featurizer, n_jobs=args.n_jobs)
     except WeightsNotFoundError as exc:  # offline: the message says which file goes where
         sys.exit(str(exc))
     return result

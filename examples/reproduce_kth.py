@@ -40,7 +40,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from skactrec import WeightsNotFoundError, reproduce
+from skactrec import VGG16FrameFeaturizer, WeightsNotFoundError, reproduce
 from skactrec.datasets import DatasetNotFoundError, load_kth
 
 # The paper's text gives the best unit count (360) but not the grid of its figure 4.
@@ -82,9 +82,10 @@ def main(argv=None):
 
     check_dataset(args.data_home)
     try:
+        featurizer = VGG16FrameFeaturizer(weights="imagenet", n_frames=40, frame_size=224,
+                                          layer="block5_pool")
         result = reproduce("kth", data_home=args.data_home, output_dir=args.output,
-                           units=args.units, weights="imagenet", n_frames=40,
-                           frame_size=224, layer="block5_pool")
+                           units=args.units, featurizer=featurizer)
     except WeightsNotFoundError as exc:  # offline: the message says which file goes where
         sys.exit(str(exc))
     return result

@@ -29,7 +29,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from skactrec import reproduce
+from skactrec import LSTMVideoClassifier, VGG16FrameFeaturizer, reproduce
 from skactrec.datasets import make_synthetic_videos
 
 ACTIONS = ["boxing", "handclapping", "handwaving", "jogging", "running", "walking"]
@@ -68,8 +68,10 @@ def main(argv=None):
         make_kth_stand_in(workdir)
     result = reproduce(
         "kth", data_home=workdir, output_dir=workdir / "results", units=args.units,
-        n_frames=8, frame_size=32, layer="block4_pool", weights=None,
-        epochs=args.epochs, batch_size=16, learning_rate=0.003)
+        featurizer=VGG16FrameFeaturizer(n_frames=8, frame_size=32, layer="block4_pool",
+                                        weights=None),
+        classifier=LSTMVideoClassifier(epochs=args.epochs, batch_size=16, learning_rate=0.003,
+                                       random_state=0))
     print(Path(result.paths["accuracy_table.md"]).read_text())
     for path in sorted(result.paths.values()):
         print(path)

@@ -136,3 +136,47 @@ def test_quiet_and_debug_set_the_log_level():
     with pytest.raises(FileNotFoundError):
         main(["--debug", *command])
     assert logger.level == logging.DEBUG
+
+
+def test_defaults_come_from_the_functions_and_estimators_the_commands_call():
+    import inspect
+
+    from skactrec import LSTMVideoClassifier, VGG16FrameFeaturizer, reproduce
+    from skactrec.cli._main import _build_parser
+    from skactrec.experiments._demo import demo_pipeline, run_demo
+    from skactrec.experiments._own_videos import fit_own_videos
+
+    def default(function, name):
+        return inspect.signature(function).parameters[name].default
+
+    parser = _build_parser()
+    rep = parser.parse_args(["reproduce", "kth"])
+    assert rep.units == list(default(reproduce, "units"))
+    featurizer, classifier = VGG16FrameFeaturizer(), LSTMVideoClassifier()
+    for name in ("n_frames", "frame_size", "layer", "weights", "compute_dtype", "dtype"):
+        assert getattr(rep, name) == getattr(featurizer, name), name
+    assert (rep.epochs, rep.temporal_pooling) == (classifier.epochs, classifier.temporal_pooling)
+    fit = parser.parse_args(["fit", "data", "--output", "m.joblib"])
+    assert fit.units == list(default(fit_own_videos, "units"))
+    assert fit.cv == default(fit_own_videos, "cv") and fit.n_frames == featurizer.n_frames
+    demo = parser.parse_args(["demo"])
+    assert demo.units == list(default(run_demo, "units"))
+    assert demo.epochs == demo_pipeline()[-1].epochs and demo.seed == default(run_demo,
+                                                                               "random_state")
+
+
+def test_reproduce_options_build_the_estimators(monkeypatch):
+    from skactrec.cli._main import _build_parser
+    from skactrec.cli._own_videos import model_estimators
+
+    args = _build_parser().parse_args([
+        "reproduce", "kth", "--n-frames", "8", "--frame-size", "64", "--layer", "block3_pool",
+        "--weights", "none", "--compute-dtype", "bfloat16", "--temporal-pooling", "attention",
+        "--epochs", "3", "--seed", "7", "--dtype", "float16"])
+    featurizer, classifier = model_estimators(args, dtype=args.dtype)
+    assert (featurizer.n_frames, featurizer.frame_size, featurizer.layer) == (8, 64,
+                                                                              "block3_pool")
+    assert featurizer.weights is None and featurizer.dtype == "float16"
+    assert featurizer.compute_dtype == classifier.compute_dtype == "bfloat16"
+    assert (classifier.epochs, classifier.temporal_pooling, classifier.random_state) == (
+        3, "attention", 7)

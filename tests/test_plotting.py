@@ -8,7 +8,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from skactrec import plot_top_k, plot_unit_sweep  # noqa: E402
-from skactrec.experiments import _reproduce  # noqa: E402
+from skactrec.experiments import _figures, _reproduce  # noqa: E402
 
 RESULTS = {
     "param_lstmvideoclassifier__n_units": np.array([360, 40, 80]),
@@ -56,6 +56,15 @@ def test_unit_sweep_draws_sorted_means_and_marks_the_best():
                                 "best: 93.0% at 360 units"]
     assert ax.get_xlabel() == "number of LSTM units" and ax.get_ylabel() == "accuracy"
     assert ax.get_title() == "Accuracy against the number of LSTM units"
+
+
+def test_unit_sweep_marks_the_fewest_units_among_equal_bests():
+    """The sweeps' rule (GridSearchCV's refit in skactrec's experiments, their tables)."""
+    results = {"param_lstmvideoclassifier__n_units": [360, 40, 80],
+               "mean_test_score": [0.9, 0.9, 0.5]}
+    ax = plot_unit_sweep(results)
+    assert ax.lines[1].get_xydata().tolist() == [[40, 0.9]]
+    assert legend_texts(ax)[-1] == "best: 90.0% at 40 units"
 
 
 def test_unit_sweep_ticks_are_the_units_and_percentages():
@@ -192,13 +201,13 @@ def saved_figures(monkeypatch):
         figures.append(fig)
         return fig
 
-    monkeypatch.setattr(_reproduce, "_figure", figure)
+    monkeypatch.setattr(_figures, "_figure", figure)
     return figures
 
 
 def test_reproduce_sweep_figure_shows_the_papers_point(tmp_path, saved_figures):
-    _reproduce._plot_sweep(tmp_path / "sweep.png", [2, 8, 32], [0.2, 0.9, 1.0], [0, 0, 0],
-                           _reproduce.PAPER_RESULTS["kth"])
+    _figures.draw_sweep(tmp_path / "sweep.png", [2, 8, 32], [0.2, 0.9, 1.0], [0, 0, 0],
+                        _reproduce.PAPER_RESULTS["kth"])
     assert (tmp_path / "sweep.png").stat().st_size > 0
     [fig] = saved_figures
     [ax] = fig.axes
@@ -214,7 +223,8 @@ def test_reproduce_sweep_figure_shows_the_papers_point(tmp_path, saved_figures):
 def test_reproduce_confusion_figure_is_labelled(tmp_path, saved_figures, n_classes):
     labels = np.array([f"class_{i}" for i in range(n_classes)])
     confusion = np.eye(n_classes, dtype=int) * 5 + 1
-    _reproduce._plot_confusion(tmp_path / "c.png", confusion, labels, "HMDB-51")
+    _figures.draw_confusion(tmp_path / "c.png", confusion, labels,
+                            _reproduce._confusion_title("HMDB-51", confusion))
     [fig] = saved_figures
     ax = fig.axes[0]
     assert ax.get_xlabel() == "predicted class" and ax.get_ylabel() == "true class"
@@ -229,8 +239,8 @@ def test_reproduce_confusion_figure_is_labelled(tmp_path, saved_figures, n_class
 
 def test_reproduce_top_figure(tmp_path, saved_figures):
     videos = [np.zeros((6, 120, 160, 3), np.uint8), np.zeros((6, 120, 160, 3), np.uint8)]
-    _reproduce._plot_top(tmp_path / "top.png", videos, np.array([["a", "b"], ["b", "a"]]),
-                         np.array([[0.6, 0.4], [0.7, 0.3]]), np.array(["a", "a"]))
+    _figures.draw_top(tmp_path / "top.png", videos, np.array([["a", "b"], ["b", "a"]]),
+                      np.array([[0.6, 0.4], [0.7, 0.3]]), np.array(["a", "a"]))
     [fig] = saved_figures
     assert fig._suptitle.get_text() == "Top-2 classes of test videos"
     assert len(fig.axes) == 4

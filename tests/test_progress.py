@@ -6,7 +6,7 @@ import logging
 import numpy as np
 
 from skactrec import VGG16FrameFeaturizer
-from skactrec.utils._progress import Progress
+from skactrec.utils._progress import Progress, say
 
 
 class _Terminal(io.StringIO):
@@ -60,3 +60,11 @@ def test_featurizer_logs_progress_when_verbose_off_a_terminal(caplog):
     with caplog.at_level(logging.INFO, logger="skactrec"):
         featurizer.fit_transform(videos)
     assert any("VGG16 features: 2/2" in r.getMessage() for r in caplog.records)
+
+
+def test_say_logs_a_step_only_when_verbose(caplog):
+    with caplog.at_level(logging.DEBUG, logger="skactrec"):
+        say(0, "hidden")
+        say(1, "reproduce kth: 599 videos")
+    assert [(r.name, r.levelno, r.getMessage()) for r in caplog.records] == [
+        ("skactrec", logging.INFO, "reproduce kth: 599 videos")]

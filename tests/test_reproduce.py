@@ -8,16 +8,19 @@ from pathlib import Path
 
 import pytest
 
-from skactrec import reproduce
+from skactrec import LSTMVideoClassifier, VGG16FrameFeaturizer, reproduce
 from skactrec.cli._main import main
 from skactrec.datasets import make_synthetic_videos
-from skactrec.experiments._reproduce import PAPER_RESULTS, accuracy_table, write_accuracy_csv
+from skactrec.experiments._paper import PAPER_RESULTS, accuracy_table, write_accuracy_csv
 from skactrec.features._engines import get_extractor
 
 ACTIONS = ["boxing", "handclapping", "handwaving", "jogging", "running", "walking"]
 KTH_TEST_PEOPLE = {22, 2, 3, 5, 6, 7, 8, 9, 10}
-TINY = dict(units=(2, 4), n_frames=4, frame_size=32, layer="block4_pool", weights=None,
-            epochs=2, batch_size=16, verbose=0)
+TINY = dict(units=(2, 4),
+            featurizer=VGG16FrameFeaturizer(n_frames=4, frame_size=32, layer="block4_pool",
+                                            weights=None),
+            classifier=LSTMVideoClassifier(epochs=2, batch_size=16, random_state=0),
+            verbose=0)
 CLI_TINY = ["--units", "2", "4", "--n-frames", "4", "--frame-size", "32",
             "--layer", "block4_pool", "--weights", "none", "--epochs", "2"]
 OUTPUTS = ["accuracy_by_units.csv", "accuracy_table.md", "accuracy_by_units.png",
@@ -86,6 +89,10 @@ def test_kth_protocol(run):
     assert run.confusion_matrix.sum() == 216 and run.confusion_matrix.shape == (6, 6)
     assert list(run.labels) == ACTIONS
     assert run.fold_accuracy.shape == (2, 1)
+    # One fold: the best unit count's confusion matrix (from the search's scorer) holds
+    # exactly the accuracy the search measured on that fold.
+    assert run.pooled_accuracy == pytest.approx(run.best_accuracy)
+    assert run.fold_accuracy[run.units.index(run.best_units), 0] == run.best_accuracy
     for video in run.top_k.videos:
         assert int(Path(video).name[6:8]) in KTH_TEST_PEOPLE
 
@@ -127,6 +134,18 @@ def test_csv_table_and_summary_agree(run):
     assert summary["paper"]["accuracy_percent"] == 93.86 and summary["paper"]["units"] == 360
     assert summary["weights"] is None and summary["settings"]["layer"] == "block4_pool"
     assert summary["settings"]["temporal_pooling"] == "last"  # the paper's model
+    assert summary["settings"]["featurizer"]["n_frames"] == 4
+    assert summary["settings"]["classifier"]["epochs"] == 2
+    assert summary["settings"]["random_state"] == 0 and summary["settings"]["n_folds"] == 1
+
+
+def test_the_sweep_is_a_grid_search_without_refit(run):
+    search = run.search
+    assert list(search.cv_results_["param_lstmvideoclassifier__n_units"]) == [2, 4]
+    assert not hasattr(search, "best_estimator_")  # reproduce needs no model on all videos
+    assert list(search.cv_results_["mean_test_accuracy"]) == list(run.mean_accuracy)
+    # The given estimators are cloned, not changed.
+    assert TINY["featurizer"].memory is None and TINY["classifier"].n_units == 360
 
 
 def test_second_run_reads_every_video_from_the_store(run, kth_home):
@@ -218,10 +237,10 @@ def test_store_is_filled_chunk_by_chunk_and_bad_videos_named_by_their_index(
         tmp_path, monkeypatch, synthetic_videos):
     import numpy as np
 
-    from skactrec import BatchVideoReadError, VGG16FrameFeaturizer
-    from skactrec.experiments import _reproduce
+    from skactrec import BatchVideoReadError
+    from skactrec.experiments import _sweep
 
-    monkeypatch.setattr(_reproduce, "_STORE_CHUNK", 2)  # 3 chunks of 2 (and 1) videos
+    monkeypatch.setattr(_sweep, "_STORE_CHUNK", 2)  # 3 chunks of 2 (and 1) videos
     good = list(synthetic_videos.filenames[:4])
     bad = tmp_path / "broken.mp4"
     bad.write_bytes(b"not a video")
@@ -229,7 +248,7 @@ def test_store_is_filled_chunk_by_chunk_and_bad_videos_named_by_their_index(
     featurizer = VGG16FrameFeaturizer(n_frames=2, frame_size=32, layer="block1_pool",
                                       weights=None, memory=tmp_path / "store")
     with pytest.raises(BatchVideoReadError) as info:
-        _reproduce._fill_store(featurizer, videos, n_jobs=1, verbose=0)
+        _sweep.fill_store(featurizer, videos, n_jobs=1, verbose=0)
     assert [i for i, _ in info.value.errors] == [3] and info.value.n_videos == 5
     assert len(list((tmp_path / "store").rglob("*.npy"))) == 4  # every readable video
 
@@ -272,10 +291,45 @@ def test_cli_says_when_a_faster_setting_exists(kth_home, tmp_path, capsys, monke
     def stop(*args, **kwargs):
         raise ValueError("stopped before VGG16")
 
-    monkeypatch.setattr(_reproduce, "_fill_store", stop)
+    monkeypatch.setattr(_reproduce, "fill_store", stop)
     code = main(["reproduce", "kth", "--data-home", str(kth_home), "--output",
                  str(tmp_path / "out"), *CLI_TINY, "--compute-dtype", compute_dtype])
     err = capsys.readouterr().err
     assert code == 1 and err.splitlines()[-1] == "skactrec reproduce: error: stopped before VGG16"
     assert ("This CPU has AMX: --compute-dtype bfloat16 runs VGG16 about 6.2x faster" in err) \
         == shown
+
+
+def test_held_out_scorer_counts_the_fold_and_keeps_the_chosen_videos_probabilities():
+    import numpy as np
+
+    from skactrec.experiments._reproduce import HeldOutScorer
+
+    class Fitted:  # a fold's model that never saw class "c"
+        classes_ = np.array(["a", "b"])
+
+        def predict_proba(self, X):
+            return np.array([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4]])[:len(X)]
+
+    scorer = HeldOutScorer(["a", "b", "c"], ["v2.avi", "elsewhere.avi"])
+    scores = scorer(Fitted(), np.array(["v0.avi", "v1.avi", "v2.avi"]), ["a", "a", "c"])
+    assert scores["accuracy"] == pytest.approx(1 / 3)
+    confusion = [[scores[f"confusion_{i}_{j}"] for j in range(3)] for i in range(3)]
+    assert confusion == [[1, 1, 0], [0, 0, 0], [1, 0, 0]]
+    assert [scores[f"proba_0_{j}"] for j in range(3)] == [0.6, 0.4, 0.0]
+    assert [scores[f"proba_1_{j}"] for j in range(3)] == [0.0, 0.0, 0.0]  # not in this fold
+
+
+def test_the_paper_estimators_are_the_default(tmp_path):
+    from skactrec.experiments._reproduce import _pipeline
+
+    pipeline = _pipeline(None, None, tmp_path / "features")
+    featurizer, classifier = pipeline[0], pipeline[-1]
+    assert (featurizer.n_frames, featurizer.frame_size, featurizer.layer) == (
+        40, 224, "block5_pool")
+    assert featurizer.weights == "imagenet" and featurizer.memmap
+    assert featurizer.memory == tmp_path / "features"
+    assert (classifier.epochs, classifier.batch_size, classifier.learning_rate) == (50, 25, 0.001)
+    assert classifier.random_state == 0
+    mine = _pipeline(VGG16FrameFeaturizer(memory=tmp_path / "mine"), None, tmp_path / "x")
+    assert mine[0].memory == tmp_path / "mine"

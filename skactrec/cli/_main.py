@@ -1,4 +1,6 @@
-"""The ``skactrec`` command line. Building the parser imports nothing heavy: ``--help`` is fast."""
+"""The ``skactrec`` command line. Building the parser does not import TensorFlow: ``--help``
+is fast. The options' defaults are read from the functions and estimators the commands call
+(:func:`~skactrec.cli._own_videos.default_of`), so that each default is written once."""
 
 import argparse
 import contextlib
@@ -8,7 +10,7 @@ import sys
 
 from .._version import __version__
 from ._own_videos import add_commands as add_own_video_commands
-from ._own_videos import add_model_options, load_model
+from ._own_videos import add_model_options, default_of, load_model, model_estimators
 
 # How long --scheduler waits for the Dask scheduler to answer before giving up.
 SCHEDULER_TIMEOUT = "30s"
@@ -41,7 +43,21 @@ def _build_parser():
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands",
                                      help="'skactrec COMMAND --help' gives its options")
     commands.required = True
+    _add_demo(commands)
+    _add_reproduce(commands)
+    _add_predict(commands)
+    add_own_video_commands(commands)
+    return parser
 
+
+def _units_text(units):
+    return " ".join(map(str, units))
+
+
+def _add_demo(commands):
+    from ..experiments._demo import demo_pipeline, run_demo
+
+    units, epochs = default_of(run_demo, "units"), demo_pipeline()[-1].epochs
     demo = commands.add_parser(
         "demo",
         help="synthetic videos, a leave-one-group-out unit sweep and a top-3, in minutes",
@@ -55,20 +71,26 @@ def _build_parser():
         "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5, or one written by "
         "skactrec.convert_vgg16_weights); default: random initialisation",
     )
-    demo.add_argument("--units", metavar="N", type=int, nargs="+", default=[4, 16],
-                      help="LSTM unit counts to compare (default: 4 16)")
-    demo.add_argument("--epochs", type=int, default=None,
-                      help="training epochs per fit (default: 40)")
+    demo.add_argument("--units", metavar="N", type=int, nargs="+", default=list(units),
+                      help=f"LSTM unit counts to compare (default: {_units_text(units)})")
+    demo.add_argument("--epochs", type=int, default=epochs,
+                      help=f"training epochs per fit (default: {epochs})")
     demo.add_argument("--workdir", metavar="DIR", default=None,
                       help="keep the videos and the feature store here (default: a temp dir)")
     demo.add_argument("--n-jobs", type=int, default=None,
                       help="parallel jobs of the featurization and the search (default: 1; "
                       "with --scheduler, every worker of the cluster)")
     demo.add_argument("--scheduler", metavar="ADDRESS", default=None, help=_SCHEDULER_HELP)
-    demo.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    demo.add_argument("--seed", type=int, default=default_of(run_demo, "random_state"),
+                      help=f"random seed (default: {default_of(run_demo, 'random_state')})")
     demo.set_defaults(handler=_demo)
 
-    # Kept in step with skactrec.experiments._reproduce (not imported here: --help stays light).
+
+def _add_reproduce(commands):
+    from ..experiments._reproduce import DATASETS, reproduce
+    from ..features import VGG16FrameFeaturizer
+
+    units, dtype = default_of(reproduce, "units"), default_of(VGG16FrameFeaturizer, "dtype")
     rep = commands.add_parser(
         "reproduce",
         help="the paper's experiment on KTH, UCF-11, HMDB-51 or UCF-101: table and figures",
@@ -76,8 +98,7 @@ def _build_parser():
         "LSTM units over its official protocol, and write the accuracy table (as the paper's "
         "tables 1-3), the unit sweep, a confusion matrix and a top-3 figure.",
     )
-    rep.add_argument("dataset", choices=["kth", "ucf11", "hmdb51", "ucf101"],
-                     metavar="{kth,ucf11,hmdb51,ucf101}",
+    rep.add_argument("dataset", choices=DATASETS, metavar="{" + ",".join(DATASETS) + "}",
                      help="the benchmark and its protocol: kth (its one official split), "
                      "ucf11 (leave-one-group-out, 25 folds), hmdb51 or ucf101 (3 official "
                      "splits)")
@@ -86,19 +107,20 @@ def _build_parser():
     rep.add_argument("--output", metavar="DIR", default=None,
                      help="results folder (default: skactrec-results/DATASET); the feature "
                      "store goes in its features/ subfolder")
-    rep.add_argument("--units", metavar="N", type=int, nargs="+", default=None,
-                     help="LSTM unit counts (default: 40 80 160 240 320 360 400 480)")
+    rep.add_argument("--units", metavar="N", type=int, nargs="+", default=list(units),
+                     help=f"LSTM unit counts (default: {_units_text(units)})")
     add_model_options(rep)
-    rep.add_argument("--dtype", choices=["float32", "float16"], default="float32",
-                     help="type of the stored features; float16 halves the disk (default: "
-                          "float32)")
+    rep.add_argument("--dtype", choices=["float32", "float16"], default=dtype,
+                     help=f"type of the stored features; float16 halves the disk (default: "
+                     f"{dtype})")
     rep.add_argument("--n-jobs", type=int, default=None,
                      help="parallel jobs of the featurization and the sweep's fits (default: "
                      "1; with --scheduler, every worker of the cluster)")
     rep.add_argument("--scheduler", metavar="ADDRESS", default=None, help=_SCHEDULER_HELP)
-    rep.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     rep.set_defaults(handler=_reproduce)
 
+
+def _add_predict(commands):
     predict = commands.add_parser(
         "predict",
         help="the top classes of videos, with their scores, from a saved model",
@@ -113,8 +135,6 @@ def _build_parser():
     predict.add_argument("--top", metavar="K", type=int, default=3,
                          help="classes shown per video (default: 3)")
     predict.set_defaults(handler=_predict)
-    add_own_video_commands(commands)
-    return parser
 
 
 @contextlib.contextmanager
@@ -144,28 +164,27 @@ def _n_jobs(args):
 
 
 def _demo(args):
-    from ..experiments._demo import run_demo
+    from ..experiments._demo import demo_pipeline, run_demo
 
-
-    settings = {} if args.epochs is None else {"epochs": args.epochs}
+    pipeline = demo_pipeline(weights=args.weights, random_state=args.seed)
+    pipeline.set_params(lstmvideoclassifier__epochs=args.epochs)
     with _on_cluster(args.scheduler):
-        run_demo(units=args.units, weights=args.weights, workdir=args.workdir,
-                 n_jobs=_n_jobs(args), random_state=args.seed,
-                 verbose=0 if args.quiet else 1, **settings)
+        result = run_demo(pipeline=pipeline, units=args.units, workdir=args.workdir,
+                          n_jobs=_n_jobs(args), random_state=args.seed,
+                          verbose=0 if args.quiet else 1)
+    print(result["report"], end="")
     return 0
 
 
 def _reproduce(args):
-    from ..experiments._reproduce import DEFAULT_UNITS, reproduce
+    from ..experiments._reproduce import reproduce
 
+    featurizer, classifier = model_estimators(args, dtype=args.dtype)
     with _on_cluster(args.scheduler):
         result = reproduce(
             args.dataset, data_home=args.data_home, output_dir=args.output,
-            units=DEFAULT_UNITS if args.units is None else args.units, n_frames=args.n_frames,
-            frame_size=args.frame_size, layer=args.layer, weights=args.weights, dtype=args.dtype,
-            compute_dtype=args.compute_dtype, temporal_pooling=args.temporal_pooling,
-            epochs=args.epochs, n_jobs=_n_jobs(args), random_state=args.seed,
-            verbose=0 if args.quiet else 1,
+            featurizer=featurizer, classifier=classifier, units=args.units,
+            n_jobs=_n_jobs(args), verbose=0 if args.quiet else 1,
         )
     print(f"Results of skactrec reproduce {args.dataset} in {result.output_dir}:")
     for path in result.paths.values():

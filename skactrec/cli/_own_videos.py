@@ -1,12 +1,24 @@
 """The commands for a user's own videos: ``fit``, ``evaluate`` and ``timeline``.
 
-Their option names are ``reproduce``'s where they mean the same. Nothing heavy is imported
-while the parser is built.
+Their option names are ``reproduce``'s where they mean the same, and their defaults are read
+from the functions and estimators the commands call. TensorFlow is not imported while the
+parser is built.
 """
 
+import inspect
 from pathlib import Path
 
-DEFAULT_UNITS = (64, 128, 256)
+
+def defaults_of(function):
+    """The defaults of ``function``'s parameters, by name: an option's default comes from
+    what the command calls, written once there."""
+    return {name: parameter.default
+            for name, parameter in inspect.signature(function).parameters.items()}
+
+
+def default_of(function, name):
+    """The default of ``function``'s parameter ``name``."""
+    return defaults_of(function)[name]
 
 
 def _add_data_argument(parser):
@@ -23,31 +35,66 @@ def _weights_argument(value):
 
 
 def add_model_options(parser):
-    """The options of the model's settings, shared by ``reproduce`` and ``fit``."""
-    parser.add_argument("--epochs", type=int, default=50,
-                        help="training epochs (default: 50)")
-    parser.add_argument("--n-frames", type=int, default=40,
-                        help="frames per video (default: 40)")
-    parser.add_argument("--frame-size", type=int, default=224,
-                        help="frame size in pixels (default: 224)")
-    parser.add_argument("--layer", default="block5_pool",
-                        help="VGG16 layer of the features (default: block5_pool)")
-    parser.add_argument("--weights", metavar="PATH|imagenet|none", default="imagenet",
+    """The options of the model's settings, shared by ``reproduce`` and ``fit``: the
+    defaults are the estimators' (the paper's model)."""
+    from ..classifier import LSTMVideoClassifier
+    from ..features import VGG16FrameFeaturizer
+
+    vgg, lstm = defaults_of(VGG16FrameFeaturizer), defaults_of(LSTMVideoClassifier)
+    parser.add_argument("--epochs", type=int, default=lstm["epochs"],
+                        help=f"training epochs (default: {lstm['epochs']})")
+    parser.add_argument("--n-frames", type=int, default=vgg["n_frames"],
+                        help=f"frames per video (default: {vgg['n_frames']})")
+    parser.add_argument("--frame-size", type=int, default=vgg["frame_size"],
+                        help=f"frame size in pixels (default: {vgg['frame_size']})")
+    parser.add_argument("--layer", default=vgg["layer"],
+                        help=f"VGG16 layer of the features (default: {vgg['layer']})")
+    parser.add_argument("--weights", metavar="PATH|imagenet|none", default=vgg["weights"],
                         type=_weights_argument,
-                        help="VGG16 weights: a file, imagenet (default) or none (random)")
+                        help=f"VGG16 weights: a file, imagenet or none (random) (default: "
+                        f"{vgg['weights']})")
     parser.add_argument("--compute-dtype", choices=["float32", "bfloat16", "float16"],
-                        default="float32",
+                        default=vgg["compute_dtype"],
                         help="type VGG16 and the LSTMs compute in: bfloat16 is faster on CPUs "
                              "with AVX512-BF16 or AMX, float16 on GPUs; the paper's is float32 "
-                             "(default: float32)")
-    parser.add_argument("--temporal-pooling", choices=["last", "attention"], default="last",
+                             f"(default: {vgg['compute_dtype']})")
+    parser.add_argument("--temporal-pooling", choices=["last", "attention"],
+                        default=lstm["temporal_pooling"],
                         help="what the LSTM's output layer reads: its last hidden state (the "
                              "paper's model) or an attention-weighted sum of every frame's "
-                             "(beyond the paper) (default: last)")
+                             f"(beyond the paper) (default: {lstm['temporal_pooling']})")
+    # The command line's own choice: the estimators' default (None) is a fresh seed per run.
+    parser.add_argument("--seed", type=int, default=0,
+                        help="random seed of the LSTMs (and of fit's stratified folds) "
+                        "(default: 0)")
+
+
+def model_estimators(args, **featurizer_params):
+    """The featurizer and the classifier that :func:`add_model_options`'s options describe."""
+    from ..classifier import LSTMVideoClassifier
+    from ..features import VGG16FrameFeaturizer
+
+    featurizer = VGG16FrameFeaturizer(
+        n_frames=args.n_frames, frame_size=args.frame_size, layer=args.layer,
+        weights=args.weights, compute_dtype=args.compute_dtype, **featurizer_params)
+    classifier = LSTMVideoClassifier(
+        epochs=args.epochs, compute_dtype=args.compute_dtype,
+        temporal_pooling=args.temporal_pooling, random_state=args.seed)
+    return featurizer, classifier
 
 
 def add_commands(commands):
     """Add ``fit``, ``evaluate`` and ``timeline`` to the ``skactrec`` subparsers."""
+    _add_fit(commands)
+    _add_evaluate(commands)
+    _add_timeline(commands)
+
+
+def _add_fit(commands):
+    from ..experiments._own_videos import fit_own_videos
+
+    defaults = defaults_of(fit_own_videos)
+    units, folds = defaults["units"], defaults["cv"]
     fit = commands.add_parser(
         "fit", help="train a model on your own labelled videos, picking the LSTM's units by "
         "cross-validation",
@@ -65,9 +112,8 @@ def add_commands(commands):
                      "video's group, e.g. 'person(\\d+)'; videos of a group are never split "
                      "between training and testing (default: none; a list file's 'group' "
                      "column is used when present)")
-    fit.add_argument("--units", metavar="N", type=int, nargs="+", default=list(DEFAULT_UNITS),
-                     help=f"LSTM unit counts to compare (default: "
-                     f"{' '.join(map(str, DEFAULT_UNITS))})")
+    fit.add_argument("--units", metavar="N", type=int, nargs="+", default=list(units),
+                     help=f"LSTM unit counts to compare (default: {' '.join(map(str, units))})")
     add_model_options(fit)
     fit.add_argument("--memory", metavar="DIR", default=None,
                      help="feature store: each video is featurized once, its features kept "
@@ -75,11 +121,13 @@ def add_commands(commands):
                      "model uses it too when given (default: the data home's 'features' "
                      "folder, ~/skactrec_data/features or $SKACTREC_DATA/features, not "
                      "named in the saved model)")
-    fit.add_argument("--cv", metavar="K", type=int, default=5,
-                     help="folds of the stratified k-fold used without groups (default: 5)")
-    fit.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    fit.add_argument("--cv", metavar="K", type=int, default=folds,
+                     help=f"folds of the stratified k-fold used without groups (default: "
+                     f"{folds})")
     fit.set_defaults(handler=_fit)
 
+
+def _add_evaluate(commands):
     evaluate = commands.add_parser(
         "evaluate", help="accuracy, per-class precision and recall, and the confusion matrix "
         "of a saved model on labelled videos",
@@ -93,6 +141,8 @@ def add_commands(commands):
                           help="also write confusion_matrix.png and evaluation.json there")
     evaluate.set_defaults(handler=_evaluate)
 
+
+def _add_timeline(commands):
     timeline = commands.add_parser(
         "timeline", help="what happens when in a long video: its classes window by window",
         description="Classify a long video window by window (the model's n_frames "
@@ -126,19 +176,17 @@ def load_labelled_videos(data, groups=None):
 
 
 def _fit(args):
+    from sklearn.pipeline import make_pipeline
+
     from ..datasets import get_data_home
     from ..experiments._own_videos import fit_own_videos
 
     memory = args.memory or str(Path(get_data_home()) / "features")
+    pipeline = make_pipeline(*model_estimators(args, memory=memory))
     result = fit_own_videos(
-        load_labelled_videos(args.data, args.groups), args.output, data=args.data,
-        units=args.units, epochs=args.epochs, n_frames=args.n_frames,
-        frame_size=args.frame_size, layer=args.layer,
-        weights=args.weights,
-        compute_dtype=args.compute_dtype, temporal_pooling=args.temporal_pooling,
-        memory=memory, keep_memory=args.memory is not None,
-        folds=args.cv,
-        random_state=args.seed, verbose=0 if args.quiet else 1)
+        load_labelled_videos(args.data, args.groups), args.output, pipeline=pipeline,
+        units=args.units, cv=args.cv, random_state=args.seed, data=args.data,
+        keep_memory=args.memory is not None, verbose=0 if args.quiet else 1)
     print(f"{result.cv_name}: accuracy by LSTM units (mean +- std over "
           f"{result.n_splits} folds)")
     for units, (mean, std) in result.scores.items():

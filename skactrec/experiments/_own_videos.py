@@ -3,15 +3,15 @@
 
 import datetime
 import json
-import logging
-import os
 import platform
 from pathlib import Path
 
 import numpy as np
 from sklearn.utils import Bunch
 
-logger = logging.getLogger(__name__)
+from ..utils._progress import say
+from ._figures import draw_confusion
+from ._sweep import UNITS_PARAM, fill_store, jsonable_params, sweep_scores, sweep_units
 
 
 def _cv(bunch, folds, random_state):
@@ -49,32 +49,13 @@ def _versions():
     return found
 
 
-def _jsonable(params):
-    """The parameters JSON can hold as they are (numbers, strings, None, lists of them)."""
-    kept = {}
-    for name, value in params.items():
-        if isinstance(value, os.PathLike):
-            value = os.fspath(value)
-        if isinstance(value, tuple):
-            value = list(value)
-        try:
-            json.dumps(value)
-        except TypeError:
-            continue
-        kept[name] = value
-    return kept
-
-
 def model_card(search, bunch, *, data, cv_name):
     """The JSON-ready description of a fitted search's best model."""
     from ..features._weights import weights_identity
 
     best = search.best_estimator_
     featurizer, classifier = best[0], best[-1]
-    results = search.cv_results_
-    units = results["param_lstmvideoclassifier__n_units"]
-    means, stds = results["mean_test_score"], results["std_test_score"]
-    folds = [results[f"split{i}_test_score"] for i in range(search.n_splits_)]
+    sweep = sweep_scores(search)
     return {
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "data": str(data),
@@ -85,50 +66,66 @@ def model_card(search, bunch, *, data, cv_name):
             strict=True)},
         "groups": None if bunch.groups is None else len(np.unique(bunch.groups)),
         "cross_validation": cv_name,
-        "scores": [{"n_units": int(u), "mean_accuracy": float(m), "std_accuracy": float(s),
-                    "folds": [float(f[i]) for f in folds]}
-                   for i, (u, m, s) in enumerate(zip(units, means, stds, strict=True))],
-        "best_n_units": int(search.best_params_["lstmvideoclassifier__n_units"]),
-        "featurizer": _jsonable(featurizer.get_params()),
-        "classifier": _jsonable(classifier.get_params()),
+        "scores": [{"n_units": u, "mean_accuracy": float(m), "std_accuracy": float(s),
+                    "folds": [float(f) for f in folds]}
+                   for u, m, s, folds in zip(sweep.units, sweep.mean, sweep.std, sweep.folds,
+                                             strict=True)],
+        "best_n_units": int(search.best_params_[UNITS_PARAM]),
+        "featurizer": jsonable_params(featurizer),
+        "classifier": jsonable_params(classifier),
         "weights_identity": weights_identity(featurizer.weights),
         "versions": _versions(),
     }
 
 
-def fit_own_videos(bunch, output, *, data, units, epochs, n_frames, frame_size, layer,
-                   weights, compute_dtype, temporal_pooling, memory, keep_memory, folds,
-                   random_state, verbose):
-    """Cross-validate the Pipeline over ``units``, save the refitted best and its card.
+DEFAULT_UNITS = (64, 128, 256)
 
-    Returns a Bunch: ``scores`` ({units: (mean, std)}), ``best_units``, ``model_path``,
-    ``card_path``, ``cv_name``, ``n_splits``, ``search``.
+
+def fit_own_videos(bunch, output, *, pipeline, units=DEFAULT_UNITS, cv=5, random_state=0,
+                   data=None, keep_memory=False, verbose=0):
+    """Cross-validate ``pipeline`` over ``units``, save the refitted best and its card.
+
+    Parameters
+    ----------
+    bunch : Bunch
+        Labelled videos, as :func:`~skactrec.datasets.load_video_files` returns them.
+    output : str or os.PathLike
+        Where the model goes (joblib); its card goes beside it, with ``.json``.
+    pipeline : Pipeline
+        ``make_pipeline(VGG16FrameFeaturizer(...), LSTMVideoClassifier(...))``. With a
+        featurizer ``memory``, every video is featurized once into it before the search.
+    units : sequence of int, default=(64, 128, 256)
+        LSTM unit counts to compare.
+    cv : int, default=5
+        Folds of the stratified k-fold used when the videos have no groups (with groups:
+        leave-one-group-out).
+    random_state : int, default=0
+        Seed of the stratified k-fold's shuffle.
+    data : str, default=None
+        Where the videos came from, for the card.
+    keep_memory : bool, default=False
+        Whether the saved model keeps the featurizer's store.
+    verbose : int, default=0
+        ``>= 1`` shows the progress of the featurization and of the fits.
+
+    Returns
+    -------
+    result : Bunch
+        ``scores`` ({units: (mean, std)}), ``best_units``, ``model_path``, ``card_path``,
+        ``cv_name``, ``n_splits``, ``search``.
     """
     import joblib
-    from sklearn.model_selection import GridSearchCV
-    from sklearn.pipeline import make_pipeline
 
-    from ..classifier._classifier import LSTMVideoClassifier
-    from ..features._featurizer import VGG16FrameFeaturizer
     from ..utils._files import replace_atomically
-    from ._reproduce import _fill_store  # the store filled as reproduce fills it
 
     output = Path(output)
-    cv, cv_name, n_splits = _cv(bunch, folds, random_state)
+    cv, cv_name, n_splits = _cv(bunch, cv, random_state)
     y = bunch.target_names[bunch.target]
-    featurizer = VGG16FrameFeaturizer(n_frames=n_frames, frame_size=frame_size, layer=layer,
-                                      weights=weights, compute_dtype=compute_dtype,
-                                      memory=memory)
-    if memory is not None:  # every video featurized once, before the folds read the store
-        _fill_store(featurizer, bunch.filenames, n_jobs=1, verbose=verbose)
-    logger.info("Cross-validating %d LSTM unit counts over %d folds, then refitting the best "
-                "on all %d videos", len(units), n_splits, len(y))
-    pipe = make_pipeline(featurizer, LSTMVideoClassifier(
-        epochs=epochs, compute_dtype=compute_dtype, temporal_pooling=temporal_pooling,
-        random_state=random_state))
-    search = GridSearchCV(pipe, {"lstmvideoclassifier__n_units": list(units)}, cv=cv,
-                          error_score="raise")
-    search.fit(bunch.filenames, y, groups=bunch.groups)
+    fill_store(pipeline[0], bunch.filenames, verbose=verbose)
+    say(verbose, f"Cross-validating {len(units)} LSTM unit counts over {n_splits} folds, "
+        f"then refitting the best on all {len(y)} videos")
+    search = sweep_units(pipeline, bunch.filenames, y, units=units, cv=cv,
+                         groups=bunch.groups, verbose=verbose)
     best = search.best_estimator_
     if not keep_memory:  # the store served the search; the saved model does not name it
         best.set_params(vgg16framefeaturizer__memory=None)
@@ -182,8 +179,6 @@ def evaluate_own_videos(model, bunch, *, output_dir=None):
 
 
 def _write_evaluation(folder, accuracy, report, confusion, labels):
-    from ._reproduce import draw_confusion
-
     folder.mkdir(parents=True, exist_ok=True)
     image = folder / "confusion_matrix.png"
     draw_confusion(image, confusion, labels,

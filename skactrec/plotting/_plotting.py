@@ -5,6 +5,8 @@ matplotlib is an optional dependency (``pip install skactrec[plot]``), imported 
 
 import numpy as np
 
+from ..utils._selection import best_index
+
 _SWEEP_GID = "skactrec-unit-sweep"  # marks the curves drawn by plot_unit_sweep on an Axes
 
 
@@ -45,9 +47,10 @@ def plot_unit_sweep(cv_results, *, param=None, ax=None, label=None):
     """Accuracy against the number of LSTM units, from a search's ``cv_results_``.
 
     The paper's figures 4-6. The mean test score of each unit count is drawn with a band
-    of one standard deviation over the folds, and the best point is marked and named in
-    the legend. Accuracy is shown in percent; the unit counts searched are the x ticks,
-    on a logarithmic axis when they span more than a factor of 16.
+    of one standard deviation over the folds, and the best point (the highest mean; of
+    equal ones, the fewest units) is marked and named in the legend. Accuracy is shown in
+    percent; the unit counts searched are the x ticks, on a logarithmic axis when they span
+    more than a factor of 16.
 
     Parameters
     ----------
@@ -101,7 +104,7 @@ def plot_unit_sweep(cv_results, *, param=None, ax=None, label=None):
         if band in [c.get_label() for c in ax.collections]:
             band = "_nolegend_"  # a second curve without a label: one legend entry is enough
         ax.fill_between(units, mean - std, mean + std, alpha=0.2, color=color, label=band)
-    best = int(np.argmax(mean))  # ties: the fewest units
+    best = best_index(units, mean)  # the sweeps' rule: ties go to the fewest units
     text = f"best: {mean[best]:.1%} at {units[best]:g} units"
     ax.plot([units[best]], [mean[best]], linestyle="none", marker="o", markersize=13,
             markerfacecolor="none", markeredgecolor=color, markeredgewidth=1.5,

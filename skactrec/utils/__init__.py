@@ -1,2 +1,3 @@
-"""Utilities every other part uses: atomic files and hashing, progress, the hardware, the
-compute precisions. Nothing here knows about videos or models."""
+"""Utilities every other part uses: atomic files and hashing, progress and messages, the best
+point of a sweep, the hardware, the compute precisions. Nothing here knows about videos or
+models."""

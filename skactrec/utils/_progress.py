@@ -1,5 +1,7 @@
-"""Progress of long loops (featurization, the fits of a sweep): a tqdm bar on a terminal,
-``logging`` lines at each tenth elsewhere, nothing when ``verbose=0``."""
+"""Messages for people during long work: the steps (:func:`say`) and the progress of long
+loops (:class:`Progress`: featurization, the fits of a sweep), a tqdm bar on a terminal,
+``logging`` lines at each tenth elsewhere. Both are driven by ``verbose``: nothing is shown
+or logged when it is 0."""
 
 import logging
 import os
@@ -22,6 +24,21 @@ def _terminal_width(stream):
         return os.get_terminal_size(stream.fileno()).columns
     except (AttributeError, OSError, ValueError):  # no file descriptor, or not a terminal
         return 0
+
+
+def say(verbose, message):
+    """Log ``message`` at INFO level on the ``skactrec`` logger, when ``verbose`` is not 0.
+
+    The one way a long function tells people what it is doing: the command line shows the
+    ``skactrec`` logger's INFO messages on stderr, ``--quiet`` hides them.
+
+    Examples
+    --------
+    >>> from skactrec.utils._progress import say
+    >>> say(0, "nothing is logged")
+    """
+    if verbose:
+        logger.info("%s", message)
 
 
 class Progress:
