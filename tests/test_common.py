@@ -26,7 +26,7 @@ ESTIMATORS = [
 # The featurizer's input is a sequence of videos (paths or arrays of frames). The common
 # checks feed it 2-D arrays of numbers, which its fit refuses with a ValueError that says
 # a feature matrix is not a video batch. The same invariants are tested on videos in
-# tests/test_featurizer.py (test_sklearn_invariants_on_videos).
+# tests/features/test_featurizer.py (test_sklearn_invariants_on_videos).
 _NOT_VIDEOS = "fits on a 2-D array of numbers, which is not a sequence of videos (fit refuses it)"
 _FEATURIZER_EXPECTED_FAILURES = {
     check: _NOT_VIDEOS

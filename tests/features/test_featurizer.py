@@ -177,7 +177,7 @@ def test_verbose(capsys, caplog):
     VGG16FrameFeaturizer(**SMALL).fit_transform(_videos(2))
     assert capsys.readouterr() == ("", "")
     # stderr is not a terminal here: the progress is logged (a bar on a terminal:
-    # tests/test_progress.py).
+    # tests/utils/test_progress.py).
     with caplog.at_level("INFO", logger="skactrec"):
         VGG16FrameFeaturizer(**SMALL, verbose=1).fit_transform(_videos(2))
     assert any("2/2" in record.getMessage() for record in caplog.records)

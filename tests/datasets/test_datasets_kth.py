@@ -17,7 +17,7 @@ TRAINING = {11, 12, 13, 14, 15, 16, 17, 18}
 VALIDATION = {19, 20, 21, 23, 24, 25, 1, 4}
 TEST = {22, 2, 3, 5, 6, 7, 8, 9, 10}
 REAL_SEQUENCES = (
-    Path(__file__).resolve().parents[1].parent / "shared" / "data" / "splits"
+    Path(__file__).resolve().parents[2].parent / "shared" / "data" / "splits"
     / "kth_00sequences.txt"
 )
 

@@ -1,6 +1,6 @@
 """Tests of read_video (skactrec.video): reading real clips, arrays, sampling and errors.
 
-Run as a script (``python tests/test_video.py``) to print a table of the real clips.
+Run as a script (``python tests/video/test_video.py``) to print a table of the real clips.
 """
 
 import logging
@@ -523,7 +523,7 @@ def test_sample_frame_indices_bad_arguments(args, error):
 
 def print_clip_table(directory=None):
     """Print, for each real clip: size, frames available, frames decoded, output shape."""
-    directory = Path(directory or Path(__file__).resolve().parents[2] / "shared/data/videos")
+    directory = Path(directory or Path(__file__).resolve().parents[3] / "shared/data/videos")
     if not directory.is_dir():
         print(f"no clips at {directory}")
         return
