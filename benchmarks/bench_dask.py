@@ -78,10 +78,14 @@ def main(argv=None):
         for n_workers in args.workers:
             seconds, features, n_seen = _time_on_cluster(n_workers, params, paths,
                                                          args.tf_threads)
-            same = np.array_equal(features, reference)
+            # equal up to float32 rounding: some CPUs round a frame's features by its place
+            # in the batch, and the workers batch other videos together
+            difference = np.abs(features - reference).max() / max(1.0, np.abs(reference).max())
+            same = difference < 1e-5
             times[n_workers] = seconds
             print(f"Dask, {n_seen} worker(s):    {seconds:7.2f} s ({len(paths) / seconds:.2f} "
-                  f"videos/s); features equal to the local run: {same}")
+                  f"videos/s); features equal to the local run: {same} (largest difference "
+                  f"{difference:.1e} of their scale)")
             if not same:
                 raise SystemExit("FAILED: the cluster's features differ from the local run")
         if 1 in times and 2 in times:

@@ -77,7 +77,7 @@ def parse_args(argv):
     if args.smoke:
         args.n_videos, args.n_frames, args.n_features = 40, 4, 16
         args.n_units, args.epochs = 4, 2
-        args.repeats = args.repeats or 3
+        args.repeats = args.repeats or 1
         args.kinds = ["keras", "float32-memmap"]
     if args.epochs is None:
         args.epochs = 3 if args.paper else 5

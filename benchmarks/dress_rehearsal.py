@@ -19,6 +19,7 @@ import argparse
 import importlib.util
 import logging
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -39,8 +40,9 @@ def load_stand_in_builder():
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--workdir", default="kth-rehearsal",
-                        help="where the clips, the feature store and the results go")
+    parser.add_argument("--workdir", default=None,
+                        help="where the clips, the feature store and the results go "
+                        "(default: kth-rehearsal, or a temporary folder with --smoke)")
     parser.add_argument("--units", type=int, nargs="+", default=[40, 160, 360])
     parser.add_argument("--epochs", type=int, default=50)
     parser.add_argument("--n-frames", type=int, default=40)
@@ -59,6 +61,8 @@ def main(argv=None):
     from skactrec import LSTMVideoClassifier, VGG16FrameFeaturizer, reproduce
     from skactrec.datasets import load_kth
 
+    if args.workdir is None:
+        args.workdir = tempfile.mkdtemp(prefix="kth-rehearsal-") if args.smoke else "kth-rehearsal"
     workdir = Path(args.workdir)
     start = time.perf_counter()
     if not (workdir / "KTH").is_dir():

@@ -22,12 +22,14 @@ from .features import (
 )
 from .inspection import predict_timeline, predict_top_k
 from .plotting import plot_timeline, plot_top_k, plot_unit_sweep
+from .utils import InconsistentSkactrecVersionWarning
 from .video import VideoReadError, read_video
 
 _moved_modules.install()
 
 __all__ = [
     "BatchVideoReadError",
+    "InconsistentSkactrecVersionWarning",
     "LSTMVideoClassifier",
     "VGG16FrameFeaturizer",
     "VideoReadError",

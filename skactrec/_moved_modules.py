@@ -37,7 +37,7 @@ MOVED_MODULES = {
     "_weights_files": "features._weights_files",
     "_timeline": "inspection._timeline",
     "_top_k": "inspection._top_k",
-    "_plotting": "plotting._plotting",
+    "_plotting": "plotting._top_k",  # and plotting._unit_sweep
     "_timeline_plot": "plotting._timeline",
     "_hardware": "utils._hardware",
     "_precision": "utils._precision",
@@ -51,6 +51,9 @@ MOVED_MODULES = {
 class _MovedModuleFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     """Finds ``skactrec.<old name>`` and loads it as the module it moved to."""
 
+    def __init__(self):
+        self._own_specs = {}
+
     def find_spec(self, fullname, path=None, target=None):
         package, _, name = fullname.partition(".")
         if package != "skactrec" or name not in MOVED_MODULES:
@@ -58,10 +61,13 @@ class _MovedModuleFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         return importlib.util.spec_from_loader(fullname, self)
 
     def create_module(self, spec):
-        return importlib.import_module(f"skactrec.{MOVED_MODULES[spec.name.partition('.')[2]]}")
+        module = importlib.import_module(f"skactrec.{MOVED_MODULES[spec.name.partition('.')[2]]}")
+        self._own_specs[module.__name__] = module.__spec__
+        return module
 
     def exec_module(self, module):
-        pass  # the module it moved to has run already
+        # The module it moved to has run already; importlib gave it the old path's spec.
+        module.__spec__ = self._own_specs[module.__name__]
 
 
 def install():

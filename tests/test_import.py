@@ -9,7 +9,7 @@ import pytest
 import skactrec
 
 SUBPACKAGES = ["classifier", "datasets", "experiments", "features", "inspection", "plotting",
-               "video"]
+               "utils", "video"]
 
 # What skactrec 0.1 exported: each must still be importable from the same place.
 NAMES_IN_0_1 = {

@@ -23,6 +23,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._precision import COMPUTE_DTYPES
+from ..utils._saved_version import SavedVersionMixin
 from ._batches import predict_in_batches
 from ._keras_fit import fit_keras_model
 from ._lstm_model import OPTIMIZERS, TEMPORAL_POOLINGS, build_lstm_model
@@ -38,7 +39,7 @@ def _unpickle(cls, fitted):
     return cls.__new__(cls)
 
 
-class LSTMVideoClassifier(ClassifierMixin, BaseEstimator):
+class LSTMVideoClassifier(SavedVersionMixin, ClassifierMixin, BaseEstimator):
     """Classify videos from sequences of frame features with an LSTM and a dense layer.
 
     The classifier of Orozco et al.'s CNN-LSTM (Algorithm 2): an LSTM of ``n_units`` units

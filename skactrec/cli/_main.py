@@ -1,6 +1,6 @@
 """The ``skactrec`` command line. Building the parser does not import TensorFlow: ``--help``
 is fast. The options' defaults are read from the functions and estimators the commands call
-(:func:`~skactrec.cli._own_videos.default_of`), so that each default is written once."""
+(:func:`~skactrec.cli._options.default_of`), so that each default is written once."""
 
 import argparse
 import contextlib
@@ -9,8 +9,8 @@ import os
 import sys
 
 from .._version import __version__
+from ._options import add_model_options, default_of, load_model, model_estimators
 from ._own_videos import add_commands as add_own_video_commands
-from ._own_videos import add_model_options, default_of, load_model, model_estimators
 
 # How long --scheduler waits for the Dask scheduler to answer before giving up.
 SCHEDULER_TIMEOUT = "30s"

@@ -3,7 +3,8 @@ synthetic action videos."""
 
 from ._base import DatasetNotFoundError, get_data_home
 from ._hmdb51 import load_hmdb51
-from ._kth import fetch_kth, load_kth
+from ._kth import load_kth
+from ._kth_download import fetch_kth
 from ._own_videos import load_video_files, load_video_list
 from ._splits import FixedSplits
 from ._synthetic import make_synthetic_videos

@@ -6,7 +6,7 @@ import numpy as np
 
 
 def _figure(**kwargs):
-    from ..plotting._plotting import _require_matplotlib
+    from ..plotting._matplotlib import _require_matplotlib
 
     _require_matplotlib()
     from matplotlib.figure import Figure
@@ -16,7 +16,7 @@ def _figure(**kwargs):
 
 def draw_sweep(path, units, mean, std, paper):
     """Accuracy against units (the paper's figures 4-6), with the paper's best point."""
-    from ..plotting._plotting import _format_unit_axes, plot_unit_sweep
+    from ..plotting._unit_sweep import _format_unit_axes, plot_unit_sweep
 
     fig = _figure(figsize=(6.4, 4.2), layout="constrained")
     ax = fig.add_subplot()
@@ -54,7 +54,7 @@ def draw_confusion(path, confusion, labels, title):
 
 def draw_top(path, videos, labels, scores, true_labels):
     """The top-k classes of a few test videos under a few of their frames (figure 7)."""
-    from ..plotting._plotting import _draw_top_k
+    from ..plotting._top_k import _draw_top_k
 
     fig = _draw_top_k(list(videos), labels, scores, true_labels=list(true_labels),
                       n_frames_shown=4, title=f"Top-{np.shape(labels)[1]} classes of test videos",

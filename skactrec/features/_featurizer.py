@@ -21,6 +21,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._progress import Progress
+from ..utils._saved_version import SavedVersionMixin
 from ..video._reader import read_video
 from ._engines import get_extractor
 from ._feature_output import BatchVideoReadError, FileOutput
@@ -40,7 +41,7 @@ from ._weights import weights_identity
 logger = logging.getLogger(__name__)
 
 
-class VGG16FrameFeaturizer(TransformerMixin, BaseEstimator):
+class VGG16FrameFeaturizer(SavedVersionMixin, TransformerMixin, BaseEstimator):
     """Per-frame VGG16 features of videos: the CNN half of the paper's CNN-LSTM.
 
     Each video is read as ``n_frames`` frames of ``frame_size`` pixels (see

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ._plotting import _pyplot
+from ._matplotlib import _pyplot
 
 
 def _clock(seconds, decimals=0):

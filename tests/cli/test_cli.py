@@ -167,7 +167,7 @@ def test_defaults_come_from_the_functions_and_estimators_the_commands_call():
 
 def test_reproduce_options_build_the_estimators(monkeypatch):
     from skactrec.cli._main import _build_parser
-    from skactrec.cli._own_videos import model_estimators
+    from skactrec.cli._options import model_estimators
 
     args = _build_parser().parse_args([
         "reproduce", "kth", "--n-frames", "8", "--frame-size", "64", "--layer", "block3_pool",

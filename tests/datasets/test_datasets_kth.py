@@ -9,8 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from skactrec.datasets import DatasetNotFoundError, FixedSplits, _kth
-from skactrec.datasets._kth import _expected_names, _parse_sequences, fetch_kth, load_kth
+from skactrec.datasets import DatasetNotFoundError, FixedSplits, _kth, _kth_download
+from skactrec.datasets._kth import _expected_names, _parse_sequences, load_kth
+from skactrec.datasets._kth_download import fetch_kth
 
 ACTIONS = ["boxing", "handclapping", "handwaving", "jogging", "running", "walking"]
 TRAINING = {11, 12, 13, 14, 15, 16, 17, 18}
@@ -344,7 +345,7 @@ def test_fetch_kth_rejects_a_bad_zip(kth_server, tmp_path, body, match):
 
 
 def test_fetch_kth_checksum_mismatch(kth_server, tmp_path, monkeypatch):
-    monkeypatch.setitem(_kth.ZIP_SHA256, "boxing", "0" * 64)
+    monkeypatch.setitem(_kth_download.ZIP_SHA256, "boxing", "0" * 64)
     with pytest.raises(OSError, match="SHA-256"):
         fetch_kth(tmp_path, delay=0)
     assert not (tmp_path / "boxing.zip").exists()

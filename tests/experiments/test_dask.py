@@ -9,6 +9,7 @@ import time
 
 import numpy as np
 import pytest
+from _features import assert_same_features
 
 distributed = pytest.importorskip("distributed", reason="needs pip install '.[dask]'")
 
@@ -43,7 +44,7 @@ def test_featurization_on_the_cluster_equals_the_local_run(client, tmp_path, syn
     featurizer = VGG16FrameFeaturizer(**SMALL, memory=tmp_path / "store", n_jobs=-1)
     with parallel_config(backend="dask"):
         remote = featurizer.fit_transform(videos)
-    np.testing.assert_array_equal(remote, local)
+    assert_same_features(remote, local)
     # Both workers built their own VGG16 and wrote into the one shared store.
     assert len(list((tmp_path / "store").rglob("*.npy"))) == len(videos)
     worker_pids = set(client.run(os.getpid).values())
@@ -121,7 +122,7 @@ def test_a_worker_killed_mid_run_loses_no_store_entry(client, tmp_path):
     if "error" in outcome:  # a clear error, not a hang or garbage
         assert "worker" in str(outcome["error"]).lower(), outcome["error"]
     else:  # rescheduled on the other worker (or the nanny's restarted one)
-        np.testing.assert_array_equal(outcome["features"], expected)
+        assert_same_features(outcome["features"], expected)
         assert len(_entries(store_dir)) == len(videos)
     # Every entry left in the store is whole and right.
     featurizer.fit(videos)
@@ -130,16 +131,20 @@ def test_a_worker_killed_mid_run_loses_no_store_entry(client, tmp_path):
     for i, video in enumerate(videos):
         stored = store.read(store.path(video))
         if stored is not None:
-            np.testing.assert_array_equal(stored, expected[i])
+            assert_same_features(stored, expected[i])
 
 
 def _accuracy_lines(out):
     return [line for line in out.splitlines() if line.strip().split("|")[0].strip().isdigit()]
 
 
-def test_cli_runs_on_the_scheduler(client, tmp_path, capsys):
+def test_cli_runs_on_the_scheduler(client, tmp_path, capsys, monkeypatch):
     from skactrec.cli._main import main
+    from skactrec.experiments import _demo
 
+    # A smaller demo (12 videos, 2 folds): what is tested is where its fits run.
+    monkeypatch.setattr(_demo, "DEMO_DATA", {"n_classes": 2, "n_groups": 3,
+                                             "n_videos_per_group": 2})
     demo = ["demo", "--units", "2", "8", "--epochs", "5"]
     assert main([*demo, "--workdir", str(tmp_path / "local")]) == 0
     local = capsys.readouterr()

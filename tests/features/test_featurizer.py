@@ -5,6 +5,7 @@ import pickle
 import joblib
 import numpy as np
 import pytest
+from _features import assert_same_features
 from sklearn.exceptions import NotFittedError
 
 from skactrec import BatchVideoReadError, VGG16FrameFeaturizer, VideoReadError, read_video
@@ -59,7 +60,7 @@ def test_paths_and_arrays_mix(synthetic_videos):
     as_array = read_video(path, n_frames=None, frame_size=None)
     featurizer = VGG16FrameFeaturizer(**SMALL).fit(np.array([path]))  # an array of paths
     features = featurizer.transform([path, as_array, _videos(1)[0]])
-    np.testing.assert_array_equal(features[0], features[1])
+    assert_same_features(features[0], features[1])
     assert not np.array_equal(features[0], features[2])
 
 
@@ -198,23 +199,23 @@ def test_sklearn_invariants_on_videos(tmp_path):
     full = featurizer.transform(videos)
     assert vars(featurizer).keys() == state.keys()  # transform changes no attribute
     # sample order and subset invariance
-    np.testing.assert_array_equal(featurizer.transform(videos[::-1]), full[::-1])
-    np.testing.assert_array_equal(featurizer.transform(videos[1:3]), full[1:3])
+    assert_same_features(featurizer.transform(videos[::-1]), full[::-1])
+    assert_same_features(featurizer.transform(videos[1:3]), full[1:3])
     # fit is idempotent and a clone gives the same result
-    np.testing.assert_array_equal(featurizer.fit(videos).transform(videos), full)
-    np.testing.assert_array_equal(clone(featurizer).fit_transform(videos), full)
+    assert_same_features(featurizer.fit(videos).transform(videos), full)
+    assert_same_features(clone(featurizer).fit_transform(videos), full)
     # pickle consistency and read-only inputs
     loaded = pickle.loads(pickle.dumps(featurizer))
     readonly = [v.copy() for v in videos]
     for v in readonly:
         v.flags.writeable = False
-    np.testing.assert_array_equal(loaded.transform(readonly), full)
+    assert_same_features(loaded.transform(readonly), full)
     # a batch given as one 5-D array is the same as a list
-    np.testing.assert_array_equal(featurizer.transform(np.stack(videos)), full)
+    assert_same_features(featurizer.transform(np.stack(videos)), full)
     # float, non-contiguous and other integer arrays of the same pixels give the same result
     variants = [videos[0].astype(np.float64), np.asfortranarray(videos[0]),
                 videos[0].astype(np.int32)]
-    np.testing.assert_array_equal(featurizer.transform(variants), full[[0, 0, 0]])
+    assert_same_features(featurizer.transform(variants), full[[0, 0, 0]])
     # an array video with NaN is refused with a clear error
     bad = videos[0].astype(np.float32)
     bad[0, 0, 0, 0] = np.nan
@@ -277,7 +278,7 @@ def test_read_ahead_keeps_order_and_stops(synthetic_videos, monkeypatch):
     featurizer = VGG16FrameFeaturizer(**SMALL).fit(videos)
     together = featurizer.transform(videos)
     for i, video in enumerate(videos):
-        np.testing.assert_array_equal(featurizer.transform([video])[0], together[i])
+        assert_same_features(featurizer.transform([video])[0], together[i])
     assert not _read_ahead_threads()
 
     # interrupted while VGG16 runs: the reading thread is stopped and joined
@@ -342,7 +343,7 @@ def test_n_jobs_gives_the_serial_output_in_order(tmp_path):
     videos = _videos(7)
     expected = VGG16FrameFeaturizer(**SMALL).fit_transform(videos)
     featurizer = VGG16FrameFeaturizer(**SMALL, n_jobs=2, memory=tmp_path, memmap=True)
-    np.testing.assert_array_equal(featurizer.fit_transform(videos), expected)
+    assert_same_features(featurizer.fit_transform(videos), expected)
     assert len(list(tmp_path.rglob("*.npy"))) == len(videos)
     bad = [*videos[:5], str(tmp_path / "missing.mp4"), *videos[5:]]
     with pytest.raises(BatchVideoReadError) as info:
