@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..features._weights import resolve_weights_file
 from ..utils._hardware import log_faster_setting
 from ..utils._progress import say
 from ._sweep import fill_store, sweep_scores, sweep_units
@@ -80,6 +81,7 @@ def _run(pipeline, units, workdir, n_jobs, random_state, verbose):
 
     start = time.perf_counter()
     featurizer = pipeline[0].set_params(memory=workdir / "features")
+    resolve_weights_file(featurizer.weights)  # a missing file: an error before any video
     if verbose:
         log_faster_setting(featurizer.compute_dtype)
     data = _make_videos(featurizer, workdir, random_state, verbose)

@@ -35,6 +35,7 @@ def test_demo_with_missing_weights_file_is_a_clear_error(tmp_path, capsys):
     code = main(["demo", "--weights", str(tmp_path / "nope.h5"), "--workdir", str(tmp_path)])
     assert code == 1
     assert "nope.h5" in capsys.readouterr().err
+    assert not (tmp_path / "videos").exists()  # said before any video is written
 
 
 def test_demo_learns_and_prints_its_report(tmp_path, capsys):

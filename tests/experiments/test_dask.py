@@ -142,9 +142,10 @@ def test_cli_runs_on_the_scheduler(client, tmp_path, capsys, monkeypatch):
     from skactrec.cli._main import main
     from skactrec.experiments import _demo
 
-    # A smaller demo (12 videos, 2 folds): what is tested is where its fits run.
-    monkeypatch.setattr(_demo, "DEMO_DATA", {"n_classes": 2, "n_groups": 3,
-                                             "n_videos_per_group": 2})
+    # A smaller demo (9 videos, 2 folds): what is tested is where its fits run. Three
+    # classes, as the demo reports a top-3.
+    monkeypatch.setattr(_demo, "DEMO_DATA", {"n_classes": 3, "n_groups": 3,
+                                             "n_videos_per_group": 1})
     demo = ["demo", "--units", "2", "8", "--epochs", "5"]
     assert main([*demo, "--workdir", str(tmp_path / "local")]) == 0
     local = capsys.readouterr()
