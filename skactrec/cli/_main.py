@@ -47,6 +47,7 @@ def _build_parser():
     _add_reproduce(commands)
     _add_predict(commands)
     add_own_video_commands(commands)
+    _add_convert_weights(commands)
     return parser
 
 
@@ -135,6 +136,40 @@ def _add_predict(commands):
     predict.add_argument("--top", metavar="K", type=int, default=3,
                          help="classes shown per video (default: 3)")
     predict.set_defaults(handler=_predict)
+
+
+def _add_convert_weights(commands):
+    from ..features import imagenet_weights_path
+
+    convert = commands.add_parser(
+        "convert-weights",
+        help="VGG16's convolutions from a Keras or ONNX file, as a weights file for --weights "
+        "(or as ImageNet's, for weights='imagenet' offline)",
+        description="Read VGG16's 13 convolutions from SOURCE (a Keras .h5, .weights.h5 or "
+        ".keras file, or an ONNX model: pip install 'skactrec[onnx]') and write them to DEST. "
+        "The default DEST is Keras's cache file where weights='imagenet' looks, which takes "
+        "only ImageNet's weights: so ImageNet's VGG16 from an ONNX export of it makes "
+        "weights='imagenet' work with no network.",
+    )
+    convert.add_argument("source", metavar="SOURCE", help="the file holding VGG16")
+    convert.add_argument("destination", metavar="DEST", nargs="?", default=None,
+                         help="the file to write, ending in .h5 (Keras's legacy layout) or "
+                         f".weights.h5 (default: {imagenet_weights_path()})")
+    convert.add_argument("--overwrite", action="store_true", help="replace DEST if it exists")
+    convert.set_defaults(handler=_convert_weights)
+
+
+def _convert_weights(args):
+    from ..features import convert_vgg16_weights, imagenet_weights_path
+
+    destination = args.destination or imagenet_weights_path()
+    if os.path.exists(destination) and not args.overwrite:
+        raise FileExistsError(f"{destination} exists; pass --overwrite to replace it.")
+    written = convert_vgg16_weights(args.source, destination, overwrite=args.overwrite)
+    print(f"wrote VGG16's weights to {written}")
+    if args.destination is None:
+        print("weights='imagenet' (the default) now loads them, with no network")
+    return 0
 
 
 @contextlib.contextmanager
@@ -259,7 +294,7 @@ def main(argv=None):
                    else logging.INFO)
     try:
         return args.handler(args)
-    except (ValueError, OSError, TypeError) as exc:
+    except (ValueError, OSError, TypeError, ImportError) as exc:
         if args.debug:
             raise
         message = " ".join(str(exc).split())  # one line, even for multi-line errors

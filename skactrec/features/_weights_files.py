@@ -1,9 +1,10 @@
 """VGG16's 13 convolutions read from any Keras file that holds them, without Keras.
 
 Formats: Keras's legacy HDF5 (``.h5``: weights or a whole model, with or without the
-top), Keras 3 weights (``.weights.h5``) and Keras 3 model archives (``.keras``), nested
-models included. Only the convolutions' arrays are read: a top's dense kernels (400 MB
-in ImageNet's file) stay on disk. Layers are matched by Keras's VGG16 names
+top), Keras 3 weights (``.weights.h5``), Keras 3 model archives (``.keras``), nested
+models included, and ONNX models (``.onnx``, through :mod:`._onnx_weights`). Only the
+convolutions' arrays are read: a top's dense kernels (400 MB in ImageNet's file) stay on
+disk. Layers are matched by Keras's VGG16 names
 (``block1_conv1`` ... ``block5_conv3``) and checked by shape; a file that is not VGG16
 is an error that names the file and what it holds.
 """
@@ -15,6 +16,8 @@ from contextlib import contextmanager
 from typing import NamedTuple
 
 import numpy as np
+
+from ._onnx_weights import is_onnx_file, onnx_convolutions
 
 # VGG16's convolutional base: block -> (channels, number of 3x3 convolutions).
 VGG16_BLOCKS = {1: (64, 2), 2: (128, 2), 3: (256, 3), 4: (512, 3), 5: (512, 3)}
@@ -52,15 +55,16 @@ class _Convolution(NamedTuple):
 
     where: str  # its place in the file, for messages
     name: object  # the Keras layer name the file gives it, or None
-    kernel: object  # h5py.Dataset
-    bias: object  # h5py.Dataset
+    kernel: object  # h5py.Dataset, or a NumPy array (ONNX) in Keras's layout
+    bias: object  # h5py.Dataset or a NumPy array
 
     def arrays(self):
         return _read_float32(self.kernel), _read_float32(self.bias)
 
 
 def _read_float32(dataset):
-    if dataset.attrs.get("dtype") == "bfloat16":  # how Keras 3 marks bfloat16 variables
+    # How Keras 3 marks bfloat16 variables (ONNX's arrays come as NumPy arrays, float32).
+    if getattr(dataset, "attrs", {}).get("dtype") == "bfloat16":
         import ml_dtypes
 
         return np.asarray(dataset[()], dtype=ml_dtypes.bfloat16).astype(np.float32)
@@ -91,8 +95,8 @@ def _open_hdf5(path):
                 yield h5
     else:
         raise ValueError(
-            f"{str(path)!r} is neither an HDF5 weights file (.h5, .weights.h5) nor a Keras "
-            f"model file (.keras)."
+            f"{str(path)!r} is neither an HDF5 weights file (.h5, .weights.h5), a Keras "
+            f"model file (.keras) nor an ONNX model (.onnx)."
         )
 
 
@@ -177,6 +181,17 @@ def _keras3_contents(h5):
 def _contents(h5):
     root = _legacy_root(h5)
     return _legacy_contents(root) if root is not None else _keras3_contents(h5)
+
+
+@contextmanager
+def _open_contents(path):
+    """The convolutions of any file this module reads, readable while the context lasts."""
+    if is_onnx_file(path):
+        convolutions, names = onnx_convolutions(path)
+        yield _Contents([_Convolution(*c) for c in convolutions], names)
+    else:
+        with _open_hdf5(path) as h5:
+            yield _contents(h5)
 
 
 def _architecture(names):
@@ -291,8 +306,9 @@ def read_vgg16_weights(path, *, by_order=False):
     ----------
     path : str or os.PathLike
         A Keras legacy ``.h5`` (weights or model, with or without top), a Keras 3
-        ``.weights.h5`` or a ``.keras`` model file holding VGG16's convolutions under
-        Keras's layer names, at any depth of nesting.
+        ``.weights.h5``, a ``.keras`` model file or an ONNX model (``.onnx``, needs
+        the ``onnx`` package) holding VGG16's convolutions under Keras's layer names,
+        at any depth of nesting.
     by_order : bool, default=False
         Whether a file that names none of VGG16's layers may give them as its 13
         kernels of VGG16's shapes, in order (what :func:`convert_vgg16_weights` does).
@@ -315,8 +331,7 @@ def read_vgg16_weights(path, *, by_order=False):
     >>> VGG16_KERNEL_SHAPES["block3_conv1"]
     (3, 3, 128, 256)
     """
-    with _open_hdf5(path) as h5:
-        contents = _contents(h5)
+    with _open_contents(path) as contents:
         found = _vgg16_convolutions(contents, path, by_order=by_order or _unnamed(contents))
         return {name: c.arrays() for name, c in zip(VGG16_KERNEL_SHAPES, found, strict=True)}
 

@@ -74,6 +74,7 @@ def test_imagenet_from_cache_is_not_downloaded(keras_home, monkeypatch):
     target = imagenet_weights_path()
     target.parent.mkdir(parents=True)
     target.write_bytes(b"already here")
+    monkeypatch.setitem(IMAGENET_WEIGHTS, "md5", hashlib.md5(b"already here").hexdigest())
 
     def no_download(target):
         raise AssertionError("must not download a cached file")

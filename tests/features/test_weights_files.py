@@ -316,8 +316,8 @@ def test_convert_refuses_what_is_ambiguous(tmp_path, expected, layout, message):
 
 def test_convert_checks_its_destination(tmp_path, weights_files, monkeypatch):
     source = weights_files[".weights.h5, no top"]
-    with pytest.raises(ValueError, match="must end in '.weights.h5'.*vgg16.h5"):
-        convert_vgg16_weights(source, tmp_path / "vgg16.h5")
+    with pytest.raises(ValueError, match="must end in '.weights.h5'.*or '.h5'.*vgg16.keras"):
+        convert_vgg16_weights(source, tmp_path / "vgg16.keras")
     existing = tmp_path / "vgg16.weights.h5"
     existing.write_bytes(b"keep me")
     with pytest.raises(FileExistsError, match="overwrite=True"):
