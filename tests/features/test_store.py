@@ -5,6 +5,7 @@ import logging
 import numpy as np
 import pytest
 
+from skactrec.features._nonzeros import encode_nonzeros
 from skactrec.features._store import STORE_FORMAT, FeatureStore, video_digest
 
 
@@ -56,28 +57,81 @@ def test_put_rejects_wrong_features(store):
         store.put(_video(), np.zeros((2, 3), np.float64))
 
 
-@pytest.mark.parametrize(
-    "damage",
-    ["truncated", "wrong shape", "wrong dtype", "pickled object", "garbage"],
-)
-def test_damaged_entries_are_reported_deleted_and_never_returned(store, caplog, damage):
-    video = _video()
-    store.put(video, np.ones((2, 3), np.float32))
-    path = store.path(video)
-    if damage == "truncated":
-        path.write_bytes(path.read_bytes()[:-5])
-    elif damage == "wrong shape":
-        np.save(path, np.ones((3, 2), np.float32))
-    elif damage == "wrong dtype":
-        np.save(path, np.ones((2, 3), np.float64))
-    elif damage == "pickled object":
-        np.save(path, np.array([{"a": 1}, None], dtype=object), allow_pickle=True)
+DENSE = np.ones((2, 3), np.float32)  # stored as .npy
+SPARSE = np.array([[0, 0, 0], [0, 2.5, 0]], np.float32)  # stored as non-zeros (.nz)
+
+
+def _sparse(shape, dtype):
+    features = np.zeros(shape, dtype)
+    features.flat[1] = 1
+    return features
+
+
+def _damage(file, kind):
+    nonzeros = file.suffix == ".nz"
+
+    def write(features):
+        if nonzeros:
+            file.write_bytes(encode_nonzeros(features))
+        else:
+            np.save(file, features)
+
+    if kind == "truncated":
+        file.write_bytes(file.read_bytes()[:-5])
+    elif kind == "wrong shape":
+        write(_sparse((3, 2), np.float32))
+    elif kind == "wrong dtype":
+        write(_sparse((2, 3), np.float64))
+    elif kind == "pickled object":
+        np.save(file, np.array([{"a": 1}, None], dtype=object), allow_pickle=True)
+    elif kind == "position out of range":
+        data = bytearray(file.read_bytes())
+        data[40:44] = (10**6).to_bytes(4, "little")  # the first position, after the header
+        file.write_bytes(bytes(data))
     else:
-        path.write_bytes(b"\x00not an npy file")
+        file.write_bytes(b"\x00not an entry")
+
+
+@pytest.mark.parametrize(("features", "damage"), [
+    *[(DENSE, kind) for kind in ["truncated", "wrong shape", "wrong dtype", "pickled object",
+                                 "garbage"]],
+    *[(SPARSE, kind) for kind in ["truncated", "wrong shape", "wrong dtype",
+                                  "position out of range", "garbage"]],
+])
+def test_damaged_entries_are_reported_deleted_and_never_returned(store, caplog, features,
+                                                                 damage):
+    video = _video()
+    store.put(video, features)
+    [file] = [f for f in store.files(store.path(video)) if f.exists()]
+    assert file.suffix == (".npy" if features is DENSE else ".nz")
+    _damage(file, damage)
     with caplog.at_level(logging.WARNING, logger="skactrec.features._store"):
         assert store.get(video) is None
-    assert str(path) in caplog.text
-    assert not path.exists()
+    assert str(file) in caplog.text
+    assert not file.exists()
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float16"])
+def test_mostly_zero_features_are_stored_smaller_and_read_exactly(tmp_path, dtype):
+    rng = np.random.RandomState(0)
+    features = (rng.rand(40, 1000) * (rng.rand(40, 1000) < 0.1)).astype(dtype)  # 90% zeros
+    store = FeatureStore(tmp_path, {"layer": "block5_pool"}, shape=features.shape, dtype=dtype)
+    store.put(_video(), features)
+    nonzeros, plain = store.files(store.path(_video()))
+    assert nonzeros.exists() and not plain.exists()
+    assert nonzeros.stat().st_size < features.nbytes / 3
+    read = store.get(_video())
+    assert read.dtype == features.dtype
+    np.testing.assert_array_equal(read, features)
+
+
+def test_stores_of_plain_npy_entries_are_still_read(store):
+    """A store written before the non-zeros format: every entry a ``<digest>.npy``."""
+    video = _video()
+    _, plain = store.files(store.path(video))
+    plain.parent.mkdir(parents=True)
+    np.save(plain, SPARSE, allow_pickle=False)
+    np.testing.assert_array_equal(store.get(video), SPARSE)
 
 
 def test_failed_write_leaves_nothing(store):
