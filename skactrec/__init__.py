@@ -12,7 +12,7 @@ model is first built.
 
 from . import _moved_modules
 from ._version import __version__
-from .classifier import LSTMVideoClassifier
+from .classifier import LSTMVideoClassifier, TemporalPooling
 from .experiments import reproduce
 from .features import (
     BatchVideoReadError,
@@ -31,6 +31,7 @@ __all__ = [
     "BatchVideoReadError",
     "InconsistentSkactrecVersionWarning",
     "LSTMVideoClassifier",
+    "TemporalPooling",
     "VGG16FrameFeaturizer",
     "VideoReadError",
     "WeightsNotFoundError",

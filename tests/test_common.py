@@ -7,7 +7,7 @@ that cannot be fixed (not a bug).
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skactrec import LSTMVideoClassifier, VGG16FrameFeaturizer
+from skactrec import LSTMVideoClassifier, TemporalPooling, VGG16FrameFeaturizer
 
 # Small but enough to learn sklearn's blob data (check_classifiers_train wants > 0.83
 # training accuracy); a 2-D X is read as one time step per sample.
@@ -21,6 +21,7 @@ ESTIMATORS = [
     ),
     VGG16FrameFeaturizer(n_frames=2, frame_size=32, layer="block1_pool", weights=None,
                          pooling="avg"),
+    TemporalPooling(statistics=("mean", "max", "std")),
 ]
 
 # The featurizer's input is a sequence of videos (paths or arrays of frames). The common
@@ -72,6 +73,7 @@ _FEATURIZER_EXPECTED_FAILURES.update({
 # {estimator class: {check name: reason}}
 _EXPECTED_FAILED_CHECKS = {
     LSTMVideoClassifier: {},
+    TemporalPooling: {},
     VGG16FrameFeaturizer: _FEATURIZER_EXPECTED_FAILURES,
 }
 
