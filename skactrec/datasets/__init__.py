@@ -1,11 +1,12 @@
 """Datasets: the data home, the paper's benchmarks' official splits, your own videos,
-synthetic action videos."""
+synthetic action videos, and videos panning over real footage."""
 
 from ._base import DatasetNotFoundError, get_data_home
 from ._hmdb51 import load_hmdb51
 from ._kth import load_kth
 from ._kth_download import fetch_kth
 from ._own_videos import load_video_files, load_video_list
+from ._panning import make_panning_videos
 from ._splits import FixedSplits
 from ._synthetic import make_synthetic_videos
 from ._ucf11 import load_ucf11
@@ -22,5 +23,6 @@ __all__ = [
     "load_ucf101",
     "load_video_files",
     "load_video_list",
+    "make_panning_videos",
     "make_synthetic_videos",
 ]
