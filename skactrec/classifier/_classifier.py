@@ -25,6 +25,7 @@ from sklearn.utils.validation import check_is_fitted
 from ..utils._precision import COMPUTE_DTYPES
 from ..utils._saved_version import SavedVersionMixin
 from ._batches import predict_in_batches
+from ._fit_check import warn_if_not_fitted
 from ._keras_fit import fit_keras_model
 from ._lstm_model import OPTIMIZERS, TEMPORAL_POOLINGS, build_lstm_model
 from ._seeding import seeded
@@ -59,7 +60,10 @@ class LSTMVideoClassifier(SavedVersionMixin, ClassifierMixin, BaseEstimator):
     optimizer : {"rmsprop", "adam", "adamw", "nadam", "adagrad", "sgd"}, default="rmsprop"
         Keras optimizer. The paper uses RMSProp.
     learning_rate : float, default=0.001
-        Learning rate of the optimizer (0.001 is the Keras default for RMSProp).
+        Learning rate of the optimizer (0.001 is the Keras default for RMSProp, and the
+        paper's). On raw VGG16 features of real frames (values in the hundreds) it can
+        be too high for a few dozen videos: the training loss stays near the loss of
+        guessing, and ``fit`` warns (``ConvergenceWarning``); a tenth of it fits them.
     dropout : float, default=0.0
         Fraction of the LSTM's inputs dropped during training (0 in the paper).
     output_activation : {"softmax", "sigmoid"}, default="softmax"
@@ -282,6 +286,7 @@ class LSTMVideoClassifier(SavedVersionMixin, ClassifierMixin, BaseEstimator):
         else:
             with seeded(seed):
                 self._fit_keras(X, Y, seed)
+        warn_if_not_fitted(self, Y.sum(axis=0))
         return self
 
     def _fit_keras(self, X, Y, seed):

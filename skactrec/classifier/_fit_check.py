@@ -1,0 +1,40 @@
+"""Whether a fit learned anything: its final training loss against the loss of guessing."""
+
+import warnings
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+
+# A fit whose final training loss is above this share of the loss of guessing the class
+# frequencies has learned next to nothing of its training videos.
+NOT_FITTED_SHARE = 0.9
+
+
+def guessing_loss(class_counts, output_activation):
+    """The training loss of a model that answers the class frequencies for every video."""
+    p = np.asarray(class_counts, float) / np.sum(class_counts)
+    p = p[p > 0]
+    if output_activation == "softmax":  # categorical cross-entropy
+        return float(-(p * np.log(p)).sum())
+    q = p[p < 1]  # binary cross-entropy, averaged over the outputs
+    return float(-(p * np.log(p)).sum() - ((1 - q) * np.log(1 - q)).sum()) / len(class_counts)
+
+
+def warn_if_not_fitted(estimator, class_counts):
+    """Warn (``ConvergenceWarning``) when ``estimator``'s last epoch's training loss is
+    near the loss of guessing: the fit did not fit, and predictions will be one class."""
+    losses = estimator.history_.get("loss") or []
+    if not losses or not np.isfinite(losses[-1]):
+        return
+    guess = guessing_loss(class_counts, estimator.output_activation)
+    if losses[-1] > NOT_FITTED_SHARE * guess:
+        warnings.warn(
+            f"{type(estimator).__name__} did not fit its training videos: its final "
+            f"training loss {losses[-1]:.3f} is close to {guess:.3f}, the loss of guessing "
+            f"the class frequencies, so it predicts little more than the most frequent "
+            f"class. On raw features of real frames (VGG16's reach the hundreds), "
+            f"learning_rate={estimator.learning_rate:g} may be too high: try a tenth of it "
+            f"(with more epochs, epochs={estimator.epochs} now), and check history_['loss'].",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
