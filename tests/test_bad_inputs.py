@@ -13,6 +13,7 @@ import warnings
 import imageio_ffmpeg
 import numpy as np
 import pytest
+from _features import store_entries
 
 from skactrec import VGG16FrameFeaturizer, VideoReadError, read_video
 from skactrec.features._featurizer import BatchVideoReadError
@@ -201,7 +202,7 @@ def test_featurizer_names_every_bad_video_and_keeps_the_good(media, tmp_path):
     message = str(info.value)
     assert f"{len(bad)} of {len(videos)} videos could not be read" in message
     # the good ones were computed and stored
-    assert len(list(tmp_path.rglob("*.npy"))) == len(videos) - len(bad)
+    assert len(store_entries(tmp_path)) == len(videos) - len(bad)
 
 
 def test_empty_list_mixed_list_and_refused_inputs(media):

@@ -7,6 +7,7 @@ import textwrap
 import joblib
 import numpy as np
 import pytest
+from _features import store_entries
 from sklearn.model_selection import GridSearchCV, LeaveOneGroupOut
 from sklearn.pipeline import make_pipeline
 
@@ -61,7 +62,7 @@ def test_search_in_two_processes(synthetic_videos, tmp_path):
     search = _search(_pipeline(memory=tmp_path), n_jobs=2)
     search.fit(data.filenames, data.target, groups=data.groups)
     assert np.isfinite(search.cv_results_["mean_test_score"]).all()
-    assert len(list(tmp_path.rglob("*.npy"))) == len(data.filenames)
+    assert len(store_entries(tmp_path)) == len(data.filenames)
 
 
 def test_fitted_pipeline_pickles_to_a_new_process(synthetic_videos, tmp_path):

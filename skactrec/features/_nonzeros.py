@@ -38,16 +38,21 @@ def encode_nonzeros(features):
                      flat[positions].astype(dtype).tobytes()])
 
 
-def decode_nonzeros(data, shape, dtype):
-    """The array encoded in ``data`` (bytes), checked to be of ``shape`` and ``dtype``."""
-    dtype = np.dtype(dtype).newbyteorder("<")
+def decode_nonzeros(data, shape=None, dtype=None):
+    """The array encoded in ``data`` (bytes), checked to be of ``shape`` and ``dtype``
+    where they are given (``decode_nonzeros(path.read_bytes())`` reads any entry)."""
     if data[: len(MAGIC)] != MAGIC or len(data) < _HEADER_BYTES:
         raise ValueError("not a non-zeros entry (bad magic or header)")
     stored = data[len(MAGIC) : len(MAGIC) + 8].decode("ascii", "replace").strip()
     rows, columns, count = (int(v) for v in np.frombuffer(data, _HEADER, 3, len(MAGIC) + 8))
-    if stored != dtype.str or (rows, columns) != tuple(shape):
-        raise ValueError(f"holds {stored} {(rows, columns)} instead of {dtype.str} "
-                         f"{tuple(shape)}")
+    try:
+        stored_dtype = np.dtype(stored)
+    except TypeError as exc:
+        raise ValueError(f"holds an unknown dtype {stored!r}") from exc
+    dtype = stored_dtype if dtype is None else np.dtype(dtype).newbyteorder("<")
+    shape = (rows, columns) if shape is None else tuple(shape)
+    if stored != dtype.str or (rows, columns) != shape:
+        raise ValueError(f"holds {stored} {(rows, columns)} instead of {dtype.str} {shape}")
     expected = _HEADER_BYTES + count * (_POSITION.itemsize + dtype.itemsize)
     if not 0 <= count <= rows * columns or len(data) != expected:
         raise ValueError(f"is {len(data)} bytes where its header says {expected}")

@@ -9,7 +9,7 @@ import time
 
 import numpy as np
 import pytest
-from _features import assert_same_features
+from _features import assert_same_features, store_entries
 
 distributed = pytest.importorskip("distributed", reason="needs pip install '.[dask]'")
 
@@ -46,7 +46,7 @@ def test_featurization_on_the_cluster_equals_the_local_run(client, tmp_path, syn
         remote = featurizer.fit_transform(videos)
     assert_same_features(remote, local)
     # Both workers built their own VGG16 and wrote into the one shared store.
-    assert len(list((tmp_path / "store").rglob("*.npy"))) == len(videos)
+    assert len(store_entries(tmp_path / "store")) == len(videos)
     worker_pids = set(client.run(os.getpid).values())
     assert len(worker_pids) == 2 and os.getpid() not in worker_pids
 
@@ -90,7 +90,7 @@ def _live_lstm_models():
 def _entries(store_dir):
     """The store's finished entries: not the temporary files of writes (a killed writer's
     stays until a later process sweeps it, an hour on)."""
-    return [p for p in store_dir.rglob("*.npy") if not p.name.startswith(".tmp-")]
+    return store_entries(store_dir)
 
 
 def test_a_worker_killed_mid_run_loses_no_store_entry(client, tmp_path):
@@ -127,7 +127,7 @@ def test_a_worker_killed_mid_run_loses_no_store_entry(client, tmp_path):
     # Every entry left in the store is whole and right.
     featurizer.fit(videos)
     store = featurizer._store()
-    assert list(store_dir.rglob("*.npy"))
+    assert store_entries(store_dir)
     for i, video in enumerate(videos):
         stored = store.read(store.path(video))
         if stored is not None:

@@ -5,7 +5,7 @@ import pickle
 import joblib
 import numpy as np
 import pytest
-from _features import assert_same_features
+from _features import assert_same_features, load_entry, store_entries
 from sklearn.exceptions import NotFittedError
 
 from skactrec import BatchVideoReadError, VGG16FrameFeaturizer, VideoReadError, read_video
@@ -91,7 +91,7 @@ def test_store_computes_each_video_once(tmp_path):
     again = VGG16FrameFeaturizer(**SMALL, memory=str(tmp_path)).fit(videos).transform(videos[::-1])
     assert _count() - before == 3 * 4, "stored videos must not go through VGG16 again"
     np.testing.assert_array_equal(again, first[::-1])
-    assert len(list(tmp_path.rglob("*.npy"))) == 3
+    assert len(store_entries(tmp_path)) == 3
 
 
 def test_store_key_includes_every_parameter_that_changes_features(tmp_path):
@@ -109,7 +109,7 @@ def test_store_key_includes_every_parameter_that_changes_features(tmp_path):
 def test_store_as_joblib_memory(tmp_path):
     videos = _videos(1)
     VGG16FrameFeaturizer(**SMALL, memory=joblib.Memory(tmp_path, verbose=0)).fit_transform(videos)
-    assert len(list(tmp_path.rglob("*.npy"))) == 1
+    assert len(store_entries(tmp_path)) == 1
     no_store = VGG16FrameFeaturizer(**SMALL, memory=joblib.Memory(None, verbose=0))
     before = _count()
     no_store.fit_transform(videos)
@@ -128,7 +128,7 @@ def test_bad_videos_are_all_named_and_good_ones_stored(tmp_path, synthetic_video
     assert "2 of 4 videos" in message
     assert "video 1" in message and "missing.mp4" in message
     assert "video 3" in message and "junk.mp4" in message
-    assert len(list((tmp_path / "store").rglob("*.npy"))) == 2
+    assert len(store_entries(tmp_path / "store")) == 2
     assert [i for i, _ in info.value.errors] == [1, 3]
     assert pickle.loads(pickle.dumps(info.value)).errors[0][0] == 1
 
@@ -248,8 +248,8 @@ def test_float16_features_and_store(tmp_path):
     assert half.dtype == np.float16 and half.nbytes == full.nbytes // 2
     np.testing.assert_array_equal(half, full.astype(np.float16))
     # a store of each type: float16 entries never come back as float32 or the reverse
-    entries = sorted(tmp_path.rglob("*.npy"))
-    assert sorted(np.load(e).dtype.name for e in entries) == ["float16"] * 2 + ["float32"] * 2
+    entries = store_entries(tmp_path)
+    assert sorted(load_entry(e).dtype.name for e in entries) == ["float16"] * 2 + ["float32"] * 2
     before = _count()
     np.testing.assert_array_equal(half_featurizer.transform(videos), half)
     assert _count() == before
@@ -344,7 +344,7 @@ def test_n_jobs_gives_the_serial_output_in_order(tmp_path):
     expected = VGG16FrameFeaturizer(**SMALL).fit_transform(videos)
     featurizer = VGG16FrameFeaturizer(**SMALL, n_jobs=2, memory=tmp_path, memmap=True)
     assert_same_features(featurizer.fit_transform(videos), expected)
-    assert len(list(tmp_path.rglob("*.npy"))) == len(videos)
+    assert len(store_entries(tmp_path)) == len(videos)
     bad = [*videos[:5], str(tmp_path / "missing.mp4"), *videos[5:]]
     with pytest.raises(BatchVideoReadError) as info:
         VGG16FrameFeaturizer(**SMALL, n_jobs=2).fit_transform(bad)

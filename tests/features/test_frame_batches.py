@@ -3,6 +3,7 @@ videos, and features and store unchanged whatever the batch size."""
 
 import numpy as np
 import pytest
+from _features import store_entries
 
 from skactrec import VGG16FrameFeaturizer
 from skactrec.features._frame_batches import FrameBatcher
@@ -88,6 +89,6 @@ def test_store_is_the_same_and_copies_are_computed_once(tmp_path, forward_sizes)
     assert forward_sizes == [10]
     np.testing.assert_allclose(features[:2], expected, rtol=1e-5, atol=1e-5)
     np.testing.assert_array_equal(features[2], features[0])
-    stored_a = sorted(p.name for p in (tmp_path / "a").rglob("*.npy"))
-    stored_b = sorted(p.name for p in (tmp_path / "b").rglob("*.npy"))
+    stored_a = [p.name for p in store_entries(tmp_path / "a")]
+    stored_b = [p.name for p in store_entries(tmp_path / "b")]
     assert stored_a == stored_b and len(stored_a) == 2

@@ -12,6 +12,7 @@ import time
 
 import numpy as np
 import pytest
+from _features import load_entry, store_entries
 
 from skactrec import VGG16FrameFeaturizer
 
@@ -52,7 +53,7 @@ def start_child(videos, store, out, start=0, stop=None):
 
 
 def entries(store):
-    return sorted(p for p in store.rglob("*.npy") if not p.name.startswith(".tmp-"))
+    return store_entries(store)
 
 
 def check_store(store, videos, fresh):
@@ -61,7 +62,7 @@ def check_store(store, videos, fresh):
     by_path = {featurizer._store().path(v): i for i, v in enumerate(np.load(videos))}
     found = entries(store)
     for path in found:
-        np.testing.assert_array_equal(np.load(path, allow_pickle=False), fresh[by_path[path]])
+        np.testing.assert_array_equal(load_entry(path), fresh[by_path[path.with_suffix("")]])
     return found
 
 
