@@ -108,7 +108,7 @@ class TemporalPooling(SavedVersionMixin, TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        pooled : ndarray of shape (n_videos, len(statistics) * n_features_in_)
+        pooled : ndarray of shape (n_videos, len(statistics) * ``n_features_in_``)
             The statistics of each video, float32.
         """
         check_is_fitted(self)
