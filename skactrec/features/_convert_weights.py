@@ -96,11 +96,11 @@ def convert_vgg16_weights(source, destination, *, overwrite=False):
     if not source.is_file():
         raise FileNotFoundError(f"No weights file at {str(source)!r}.")
     weights = read_vgg16_weights(source, by_order=True)
-    if _same_file(destination, imagenet_weights_path()) and weights_digest(weights) != \
-            IMAGENET_DIGEST:
+    digest = weights_digest(weights)
+    if _same_file(destination, imagenet_weights_path()) and digest != IMAGENET_DIGEST:
         raise ValueError(
             f"{str(source)!r} does not hold ImageNet's VGG16 (its convolutions' SHA-256 is "
-            f"{weights_digest(weights)}, ImageNet's is {IMAGENET_DIGEST}): it may not be "
+            f"{digest}, ImageNet's is {IMAGENET_DIGEST}): it may not be "
             f"written to {str(destination)!r}, where weights='imagenet' looks. Write it "
             f"elsewhere and pass weights=<that path>."
         )

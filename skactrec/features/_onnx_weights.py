@@ -40,15 +40,13 @@ def _load(path):
 
 def _constants(graph):
     """Every constant tensor of the graph by name: initializers and ``Constant`` nodes."""
-    from onnx import numpy_helper
-
     constants = {t.name: t for t in graph.initializer}
     for node in graph.node:
         if node.op_type == "Constant":
             for attribute in node.attribute:
                 if attribute.name == "value":
                     constants[node.output[0]] = attribute.t
-    return constants, numpy_helper.to_array
+    return constants
 
 
 def _layer_name(node):
@@ -78,8 +76,10 @@ def _scope_names(graph):
 def onnx_convolutions(path):
     """``(convolutions, layer names)`` of an ONNX model, as ``(where, name, kernel, bias)``
     tuples with the kernel in Keras's layout, in the graph's order."""
+    from onnx.numpy_helper import to_array
+
     graph = _load(path).graph
-    constants, to_array = _constants(graph)
+    constants = _constants(graph)
     convolutions = []
     for node in graph.node:
         if node.op_type != "Conv" or len(node.input) < 3:

@@ -131,12 +131,41 @@ def check_imagenet_file(path):
     return memoised_per_file(path, "imagenet", _imagenet_source)
 
 
+def imagenet_weights_in_cache():
+    """Whether ``weights="imagenet"`` loads with no download: Keras's cache holds a file
+    that is ImageNet's VGG16 (Keras's own, or one written by ``skactrec convert-weights``).
+
+    Returns
+    -------
+    present : bool
+        False when the cache file is missing or holds other weights.
+
+    See Also
+    --------
+    imagenet_weights_path : Where the file is looked for.
+
+    Examples
+    --------
+    >>> from skactrec.features import imagenet_weights_in_cache
+    >>> imagenet_weights_in_cache() in (True, False)
+    True
+    """
+    path = imagenet_weights_path()
+    if not path.is_file():
+        return False
+    try:
+        check_imagenet_file(path)
+    except ImageNetWeightsError:
+        return False
+    return True
+
+
 def _imagenet_source(path):
     md5 = file_digest(path, "md5")
     if md5 == IMAGENET_WEIGHTS["md5"]:
         return "keras"
     try:
-        digest = weights_digest(read_vgg16_weights(path))
+        digest = vgg16_weights_digest(path)
     except (ValueError, OSError) as exc:
         held = f"it is not VGG16's weights ({exc})"
     else:

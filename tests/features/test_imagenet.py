@@ -12,6 +12,7 @@ from skactrec.features import (
     ImageNetWeightsError,
     VGG16FrameFeaturizer,
     _weights,
+    imagenet_weights_in_cache,
     imagenet_weights_path,
 )
 from skactrec.features._weights import check_imagenet_file, resolve_weights_file, weights_identity
@@ -130,11 +131,13 @@ def test_imagenet_cache_takes_a_conversion_of_imagenet(keras_home, vgg16_weights
                                                        as_imagenet, capsys):
     from skactrec.cli._main import main
 
+    assert not imagenet_weights_in_cache()  # no file yet
     assert main(["convert-weights", str(vgg16_weights_file)]) == 0
     out = capsys.readouterr().out
     assert str(imagenet_weights_path()) in out and "weights='imagenet'" in out
     assert resolve_weights_file("imagenet", download=False) == imagenet_weights_path()
     assert check_imagenet_file(imagenet_weights_path()) == "converted"
+    assert imagenet_weights_in_cache()
 
 
 def test_imagenet_cache_takes_keras_file_by_its_md5(keras_home, vgg16_weights_file, monkeypatch):
@@ -165,6 +168,7 @@ def test_other_file_in_imagenet_cache_is_a_clear_error(keras_home, vgg16_weights
         message = str(info.value)
         assert str(target) in message and held in message
         assert "md5" in message and "convert-weights" in message and "weights=<" in message
+    assert not imagenet_weights_in_cache()  # there, but not ImageNet's
 
 
 def test_convert_refuses_other_weights_into_imagenet_cache(keras_home, vgg16_weights_file,
