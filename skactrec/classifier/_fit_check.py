@@ -20,21 +20,31 @@ def guessing_loss(class_counts, output_activation):
     return float(-(p * np.log(p)).sum() - ((1 - q) * np.log(1 - q)).sum()) / len(class_counts)
 
 
+def unfitted_loss(estimator, class_counts):
+    """``(final, guess)``: the last epoch's training loss of a fitted ``estimator`` and the
+    loss of guessing ``class_counts``' frequencies, when the first is near the second (the
+    fit did not fit); None otherwise, or when there is no finite loss to judge."""
+    losses = estimator.history_.get("loss") or []
+    if not losses or not np.isfinite(losses[-1]):
+        return None
+    guess = guessing_loss(class_counts, estimator.output_activation)
+    return (float(losses[-1]), guess) if losses[-1] > NOT_FITTED_SHARE * guess else None
+
+
 def warn_if_not_fitted(estimator, class_counts):
     """Warn (``ConvergenceWarning``) when ``estimator``'s last epoch's training loss is
     near the loss of guessing: the fit did not fit, and predictions will be one class."""
-    losses = estimator.history_.get("loss") or []
-    if not losses or not np.isfinite(losses[-1]):
+    unfitted = unfitted_loss(estimator, class_counts)
+    if unfitted is None:
         return
-    guess = guessing_loss(class_counts, estimator.output_activation)
-    if losses[-1] > NOT_FITTED_SHARE * guess:
-        warnings.warn(
-            f"{type(estimator).__name__} did not fit its training videos: its final "
-            f"training loss {losses[-1]:.3f} is close to {guess:.3f}, the loss of guessing "
-            f"the class frequencies, so it predicts little more than the most frequent "
-            f"class. On raw features of real frames (VGG16's reach the hundreds), "
-            f"learning_rate={estimator.learning_rate:g} may be too high: try a tenth of it "
-            f"(with more epochs, epochs={estimator.epochs} now), and check history_['loss'].",
-            ConvergenceWarning,
-            stacklevel=3,
-        )
+    final, guess = unfitted
+    warnings.warn(
+        f"{type(estimator).__name__} did not fit its training videos: its final "
+        f"training loss {final:.3f} is close to {guess:.3f}, the loss of guessing "
+        f"the class frequencies, so it predicts little more than the most frequent "
+        f"class. On raw features of real frames (VGG16's reach the hundreds), "
+        f"learning_rate={estimator.learning_rate:g} may be too high: try a tenth of it "
+        f"(with more epochs, epochs={estimator.epochs} now), and check history_['loss'].",
+        ConvergenceWarning,
+        stacklevel=3,
+    )

@@ -5,6 +5,7 @@ from the functions and estimators the commands call. TensorFlow is not imported 
 parser is built.
 """
 
+import argparse
 from pathlib import Path
 
 from ._options import add_model_options, defaults_of, load_model, model_estimators
@@ -29,13 +30,16 @@ def _add_fit(commands):
     from ..experiments._own_videos import fit_own_videos
 
     defaults = defaults_of(fit_own_videos)
-    units, folds = defaults["units"], defaults["cv"]
+    units, rates, folds = defaults["units"], defaults["learning_rates"], defaults["cv"]
     fit = commands.add_parser(
-        "fit", help="train a model on your own labelled videos, picking the LSTM's units by "
-        "cross-validation",
-        description="Read labelled videos, cross-validate the Pipeline VGG16FrameFeaturizer + "
-        "LSTMVideoClassifier over LSTM unit counts (GridSearchCV; LeaveOneGroupOut with "
-        "--groups, else stratified k-fold), print each count's accuracy, and save the best "
+        "fit", help="train a model on your own labelled videos, choosing by cross-validation "
+        "among LSTM settings and a pooling head",
+        description="Read labelled videos, featurize each once (VGG16FrameFeaturizer, into a "
+        "store), cross-validate candidate heads on the features (LeaveOneGroupOut with "
+        "--groups, else stratified k-fold): the LSTMVideoClassifier at each unit count and "
+        "learning rate, and a pooling head (TemporalPooling's mean and max of each feature, "
+        "then a logistic regression). Print each candidate's held-out accuracy, its accuracy "
+        "on its own training videos, and whether its fits failed to fit; save the best "
         "Pipeline refitted on all videos (joblib) with a JSON model card beside it.")
     _add_data_argument(fit)
     fit.add_argument("--output", metavar="MODEL", required=True,
@@ -47,8 +51,18 @@ def _add_fit(commands):
                      "video's group, e.g. 'person(\\d+)'; videos of a group are never split "
                      "between training and testing (default: none; a list file's 'group' "
                      "column is used when present)")
-    fit.add_argument("--units", metavar="N", type=int, nargs="+", default=list(units),
-                     help=f"LSTM unit counts to compare (default: {' '.join(map(str, units))})")
+    fit.add_argument("--units", metavar="N", type=int, nargs="*", default=list(units),
+                     help=f"LSTM unit counts to compare; none: no LSTM (default: "
+                     f"{' '.join(map(str, units))})")
+    fit.add_argument("--learning-rates", metavar="RATE", type=float, nargs="+",
+                     default=list(rates),
+                     help=f"LSTM learning rates to compare (default: "
+                     f"{' '.join(f'{r:g}' for r in rates)}: the paper's, and a tenth of it)")
+    fit.add_argument("--pooling-head", action=argparse.BooleanOptionalAction,
+                     default=defaults["pooling"],
+                     help="compare the pooling head too: each feature's mean and max over "
+                     "the frames, then a logistic regression (default: "
+                     f"{'--pooling-head' if defaults['pooling'] else '--no-pooling-head'})")
     add_model_options(fit)
     fit.add_argument("--memory", metavar="DIR", default=None,
                      help="feature store: each video is featurized once, its features kept "
@@ -120,15 +134,29 @@ def _fit(args):
     pipeline = make_pipeline(*model_estimators(args, memory=memory))
     result = fit_own_videos(
         load_labelled_videos(args.data, args.groups), args.output, pipeline=pipeline,
-        units=args.units, cv=args.cv, random_state=args.seed, data=args.data,
+        units=args.units, learning_rates=args.learning_rates, pooling=args.pooling_head,
+        cv=args.cv, random_state=args.seed, data=args.data,
         keep_memory=args.memory is not None, verbose=0 if args.quiet else 1)
-    print(f"{result.cv_name}: accuracy by LSTM units (mean +- std over "
-          f"{result.n_splits} folds)")
-    for units, (mean, std) in result.scores.items():
-        print(f"  {units:>5} | {mean:.3f} +- {std:.3f}")
-    print(f"Best: {result.best_units} units. Model: {result.model_path}; card: "
+    print(candidates_table(result))
+    print(f"Best: {result.best_name}. Model: {result.model_path}; card: "
           f"{result.card_path}; features stored in {memory}")
     return 0
+
+
+def candidates_table(result):
+    """Each candidate's held-out and training accuracy, and its fits that did not fit."""
+    width = max(len("candidate"), *(len(name) for name in result.names))
+    lines = [f"{result.cv_name} over {result.n_splits} folds: accuracy of each candidate on "
+             "held-out videos (mean +- std), and on its training videos",
+             f"  {'candidate':<{width}}  {'held-out':>14}  {'training':>8}"]
+    for i, name in enumerate(result.names):
+        line = (f"  {name:<{width}}  {result.mean[i]:.3f} +- {result.std[i]:.3f}  "
+                f"{result.train[i]:8.3f}")
+        if result.unfitted[i]:
+            line += (f"  did not fit in {result.unfitted[i]} of {result.n_splits} folds "
+                     "(training loss near guessing: lower its learning rate)")
+        lines.append(line + ("  <- best" if i == result.best else ""))
+    return "\n".join(lines)
 
 
 def _evaluate(args):

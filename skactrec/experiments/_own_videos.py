@@ -10,8 +10,9 @@ import numpy as np
 from sklearn.utils import Bunch
 
 from ..utils._progress import say
+from ._candidates import default_candidates, search_candidates
 from ._figures import draw_confusion
-from ._sweep import UNITS_PARAM, fill_store, jsonable_params, sweep_scores, sweep_units
+from ._sweep import fill_store, jsonable_params
 
 
 def _cv(bunch, folds, random_state):
@@ -49,13 +50,11 @@ def _versions():
     return found
 
 
-def model_card(search, bunch, *, data, cv_name):
-    """The JSON-ready description of a fitted search's best model."""
+def model_card(result, bunch, *, data, cv_name):
+    """The JSON-ready description of :func:`search_candidates`' best model."""
     from ..features._weights import weights_identity
 
-    best = search.best_estimator_
-    featurizer, classifier = best[0], best[-1]
-    sweep = sweep_scores(search)
+    featurizer, classifier = result.model[0], result.model[-1]
     return {
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "data": str(data),
@@ -66,11 +65,15 @@ def model_card(search, bunch, *, data, cv_name):
             strict=True)},
         "groups": None if bunch.groups is None else len(np.unique(bunch.groups)),
         "cross_validation": cv_name,
-        "scores": [{"n_units": u, "mean_accuracy": float(m), "std_accuracy": float(s),
-                    "folds": [float(f) for f in folds]}
-                   for u, m, s, folds in zip(sweep.units, sweep.mean, sweep.std, sweep.folds,
-                                             strict=True)],
-        "best_n_units": int(search.best_params_[UNITS_PARAM]),
+        "candidates": [
+            {"name": name, "mean_accuracy": float(mean), "std_accuracy": float(std),
+             "folds": [float(f) for f in folds], "train_accuracy": float(train),
+             "folds_not_fitted": int(unfitted)}
+            for name, mean, std, folds, train, unfitted in zip(
+                result.names, result.mean, result.std, result.folds, result.train,
+                result.unfitted, strict=True)],
+        "best": result.best_name,
+        "steps": [type(step).__name__ for _, step in result.model.steps],
         "featurizer": jsonable_params(featurizer),
         "classifier": jsonable_params(classifier),
         "weights_identity": weights_identity(featurizer.weights),
@@ -79,11 +82,19 @@ def model_card(search, bunch, *, data, cv_name):
 
 
 DEFAULT_UNITS = (64, 128, 256)
+DEFAULT_LEARNING_RATES = (1e-3, 1e-4)
 
 
-def fit_own_videos(bunch, output, *, pipeline, units=DEFAULT_UNITS, cv=5, random_state=0,
+def fit_own_videos(bunch, output, *, pipeline, units=DEFAULT_UNITS,
+                   learning_rates=DEFAULT_LEARNING_RATES, pooling=True, cv=5, random_state=0,
                    data=None, keep_memory=False, verbose=0):
-    """Cross-validate ``pipeline`` over ``units``, save the refitted best and its card.
+    """Cross-validate candidate models, save the best refitted on all videos, and its card.
+
+    The candidates are ``pipeline``'s LSTM at each of ``units`` and ``learning_rates``
+    and, with ``pooling``, the pooling head (:class:`~skactrec.TemporalPooling`'s mean
+    and max of each feature over the frames, standardized, then a logistic regression).
+    The best has the highest mean held-out accuracy; among equals, the pooling head, then
+    the fewest units, then the learning rate given first.
 
     Parameters
     ----------
@@ -92,10 +103,16 @@ def fit_own_videos(bunch, output, *, pipeline, units=DEFAULT_UNITS, cv=5, random
     output : str or os.PathLike
         Where the model goes (joblib); its card goes beside it, with ``.json``.
     pipeline : Pipeline
-        ``make_pipeline(VGG16FrameFeaturizer(...), LSTMVideoClassifier(...))``. With a
-        featurizer ``memory``, every video is featurized once into it before the search.
+        ``make_pipeline(VGG16FrameFeaturizer(...), LSTMVideoClassifier(...))``: the
+        featurizer, and the LSTM's other settings. With a featurizer ``memory``, every
+        video is featurized once into it before the search.
     units : sequence of int, default=(64, 128, 256)
-        LSTM unit counts to compare.
+        LSTM unit counts to compare; empty: no LSTM.
+    learning_rates : sequence of float, default=(1e-3, 1e-4)
+        LSTM learning rates to compare: the paper's, and a tenth of it, which fits raw
+        features of real frames where the paper's may not.
+    pooling : bool, default=True
+        Whether the pooling head is a candidate too.
     cv : int, default=5
         Folds of the stratified k-fold used when the videos have no groups (with groups:
         leave-one-group-out).
@@ -111,8 +128,7 @@ def fit_own_videos(bunch, output, *, pipeline, units=DEFAULT_UNITS, cv=5, random
     Returns
     -------
     result : Bunch
-        ``scores`` ({units: (mean, std)}), ``best_units``, ``model_path``, ``card_path``,
-        ``cv_name``, ``n_splits``, ``search``.
+        :func:`search_candidates`' result, with ``model_path``, ``card_path``, ``cv_name``.
     """
     import joblib
 
@@ -121,21 +137,22 @@ def fit_own_videos(bunch, output, *, pipeline, units=DEFAULT_UNITS, cv=5, random
     output = Path(output)
     cv, cv_name, n_splits = _cv(bunch, cv, random_state)
     y = bunch.target_names[bunch.target]
-    fill_store(pipeline[0], bunch.filenames, verbose=verbose)
-    say(verbose, f"Cross-validating {len(units)} LSTM unit counts over {n_splits} folds, "
+    featurizer = pipeline[0]
+    candidates = default_candidates(pipeline[-1], units=units, learning_rates=learning_rates,
+                                    pooling=pooling)
+    fill_store(featurizer, bunch.filenames, verbose=verbose)
+    say(verbose, f"Cross-validating {len(candidates)} candidates over {n_splits} folds, "
         f"then refitting the best on all {len(y)} videos")
-    search = sweep_units(pipeline, bunch.filenames, y, units=units, cv=cv,
-                         groups=bunch.groups, verbose=verbose)
-    best = search.best_estimator_
+    result = search_candidates(featurizer, candidates, bunch.filenames, y, cv=cv,
+                               groups=bunch.groups, verbose=verbose)
     if not keep_memory:  # the store served the search; the saved model does not name it
-        best.set_params(vgg16framefeaturizer__memory=None)
-    card = model_card(search, bunch, data=data, cv_name=cv_name)
+        result.model.set_params(vgg16framefeaturizer__memory=None)
+    card = model_card(result, bunch, data=data, cv_name=cv_name)
     card_path = output.with_suffix(".json")
-    replace_atomically(output, lambda path: joblib.dump(best, path))
+    replace_atomically(output, lambda path: joblib.dump(result.model, path))
     replace_atomically(card_path, lambda path: path.write_text(json.dumps(card, indent=2) + "\n"))
-    scores = {s["n_units"]: (s["mean_accuracy"], s["std_accuracy"]) for s in card["scores"]}
-    return Bunch(scores=scores, best_units=card["best_n_units"], model_path=output,
-                 card_path=card_path, cv_name=cv_name, n_splits=n_splits, search=search)
+    result.update(model_path=output, card_path=card_path, cv_name=cv_name)
+    return result
 
 
 def _matrix_text(matrix, classes):

@@ -67,16 +67,20 @@ def fill_store(featurizer, videos, *, n_jobs=None, verbose=0):
         raise BatchVideoReadError(errors, len(videos))
 
 
-class _CountedScorer:
-    """``scorer``, moving ``progress`` on at each call made in this process."""
+class CountedScorer:
+    """``scorer``, moving ``progress`` on by one fit at every ``calls_per_fit`` calls made in
+    this process (2 where the training folds are scored too)."""
 
-    def __init__(self, scorer):
+    def __init__(self, scorer, calls_per_fit=1):
         self.scorer = scorer
+        self.calls_per_fit = calls_per_fit
         self.progress = None
+        self._calls = 0
 
     def __call__(self, estimator, X, y, **kwargs):
         scores = self.scorer(estimator, X, y, **kwargs)
-        if self.progress is not None:
+        self._calls += 1
+        if self.progress is not None and self._calls % self.calls_per_fit == 0:
             self.progress.update()
         return scores
 
@@ -129,7 +133,7 @@ def sweep_units(pipeline, X, y, *, units, cv, groups=None, scoring=None, refit=T
 
     units = sorted(int(u) for u in units)
     n_splits = check_cv(cv, y, classifier=True).get_n_splits(X, y, groups)
-    scorer = _CountedScorer(get_scorer("accuracy") if scoring is None else scoring)
+    scorer = CountedScorer(get_scorer("accuracy") if scoring is None else scoring)
     search = GridSearchCV(pipeline, {UNITS_PARAM: units}, scoring=scorer, cv=cv,
                           refit=_refit_best if refit else False, n_jobs=n_jobs,
                           error_score="raise")

@@ -160,6 +160,8 @@ def test_defaults_come_from_the_functions_and_estimators_the_commands_call():
     assert (rep.epochs, rep.temporal_pooling) == (classifier.epochs, classifier.temporal_pooling)
     fit = parser.parse_args(["fit", "data", "--output", "m.joblib"])
     assert fit.units == list(default(fit_own_videos, "units"))
+    assert fit.learning_rates == list(default(fit_own_videos, "learning_rates"))
+    assert fit.pooling_head == default(fit_own_videos, "pooling")
     assert fit.cv == default(fit_own_videos, "cv") and fit.n_frames == featurizer.n_frames
     demo = parser.parse_args(["demo"])
     assert demo.units == list(default(run_demo, "units"))

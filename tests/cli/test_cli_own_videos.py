@@ -44,33 +44,42 @@ def fitted(class_folders, tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:  # the default store: in the data home
         patch.setenv("SKACTREC_DATA", str(model.parent / "data_home"))
         result = _run(["-q", "fit", str(class_folders), "--output", str(model),
-                       "--groups", r"g(\d+)", "--units", "2", "4", "--temporal-pooling",
-                       "attention", *SETTINGS])
+                       "--groups", r"g(\d+)", "--units", "2", "4", "--learning-rates", "0.01",
+                       "--temporal-pooling", "attention", *SETTINGS])
     return model, result
 
 
-def test_fit_prints_each_unit_count_and_saves_model_and_card(fitted, class_folders,
-                                                             synthetic_videos):
+def test_fit_prints_each_candidate_and_saves_model_and_card(fitted, class_folders,
+                                                            synthetic_videos):
     model_path, (code, out, err) = fitted
     assert code == 0, err
     lines = out.splitlines()
-    assert lines[0].startswith("Leave-one-group-out: accuracy by LSTM units")
-    assert "over 3 folds" in lines[0]
-    assert [line.split("|")[0].strip() for line in lines[1:3]] == ["2", "4"]
+    assert lines[0].startswith("Leave-one-group-out over 3 folds: accuracy of each candidate")
+    names = ["mean+max pooling, logistic regression", "LSTM 2 units, lr 0.01",
+             "LSTM 4 units, lr 0.01"]
+    assert [line.strip().startswith(name) for line, name in zip(lines[2:5], names,
+                                                                strict=True)] == [True] * 3
     card = json.loads(model_path.with_suffix(".json").read_text())
     assert card["classes"] == sorted(synthetic_videos.target_names)
-    assert [s["n_units"] for s in card["scores"]] == [2, 4]
-    assert all(len(s["folds"]) == 3 for s in card["scores"])
-    assert card["best_n_units"] in (2, 4) and f"Best: {card['best_n_units']} units" in out
+    assert [c["name"] for c in card["candidates"]] == names
+    assert all(len(c["folds"]) == 3 for c in card["candidates"])
+    for line, candidate in zip(lines[2:5], card["candidates"], strict=True):
+        assert f"{candidate['mean_accuracy']:.3f} +- {candidate['std_accuracy']:.3f}" in line
+        assert f"{candidate['train_accuracy']:8.3f}" in line
+        assert ("did not fit in" in line) == (candidate["folds_not_fitted"] > 0)
+    assert card["best"] in names and f"Best: {card['best']}." in out
+    assert sum("<- best" in line for line in lines) == 1
     assert card["weights_identity"] == "random-glorot-uniform-seed0"
     assert card["featurizer"]["n_frames"] == 4 and card["featurizer"]["frame_size"] == 32
     assert set(card["versions"]) >= {"skactrec", "keras", "tensorflow", "scikit-learn"}
     assert card["groups"] == 3 and card["n_videos"] == 12
     model = joblib.load(model_path)
-    assert model[-1].n_units == card["best_n_units"]
-    assert card["classifier"]["temporal_pooling"] == model[-1].temporal_pooling == "attention"
-    importances = model[-1].frame_importances(model[:-1].transform(synthetic_videos.filenames))
-    np.testing.assert_allclose(importances.sum(axis=1), 1, rtol=1e-5)
+    assert card["steps"] == [type(step).__name__ for _, step in model.steps]
+    if card["best"].startswith("LSTM"):
+        assert f"LSTM {model[-1].n_units} units" in card["best"]
+        assert card["classifier"]["temporal_pooling"] == model[-1].temporal_pooling
+    else:
+        assert card["steps"][1:] == ["TemporalPooling", "StandardScaler", "LogisticRegression"]
     assert model[0].memory is None  # the default store is not named in the saved model
     store = model_path.parent / "data_home" / "features"
     assert f"features stored in {store}" in out

@@ -10,7 +10,7 @@ from sklearn.pipeline import Pipeline
 
 from skactrec.experiments._sweep import (
     UNITS_PARAM,
-    _CountedScorer,
+    CountedScorer,
     fill_store,
     sweep_scores,
     sweep_units,
@@ -71,7 +71,7 @@ def _one(estimator, X, y):
 
 
 def test_a_scorer_sent_to_another_process_leaves_the_bar_behind():
-    scorer = _CountedScorer(_one)
+    scorer = CountedScorer(_one)
     with Progress(2, "fits", verbose=0) as progress:
         scorer.progress = progress
         scorer(None, None, None)

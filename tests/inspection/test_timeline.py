@@ -2,22 +2,27 @@
 
 import numpy as np
 import pytest
+from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 
-from skactrec import LSTMVideoClassifier, VGG16FrameFeaturizer, VideoReadError, read_video
+from skactrec import (LSTMVideoClassifier, TemporalPooling, VGG16FrameFeaturizer,
+                      VideoReadError, read_video)
 from skactrec.datasets import make_synthetic_videos
 from skactrec.inspection._timeline import MAX_THUMBNAILS, _Thumbnails, predict_timeline
 
 N_FRAMES, SIZE = 4, 32
 
 
-@pytest.fixture(scope="module")
-def model(synthetic_videos):
+@pytest.fixture(scope="module", params=["lstm", "pooling"])
+def model(synthetic_videos, request):
+    """The paper's head, and the pooling head: a Pipeline of three steps."""
     data = synthetic_videos
+    head = ([LSTMVideoClassifier(n_units=4, epochs=3, random_state=0)]
+            if request.param == "lstm" else [TemporalPooling(), LogisticRegression()])
     return make_pipeline(
         VGG16FrameFeaturizer(n_frames=N_FRAMES, frame_size=SIZE, layer="block2_pool",
                              weights=None, pooling="avg", batch_size=3),
-        LSTMVideoClassifier(n_units=4, epochs=3, random_state=0),
+        *head,
     ).fit(data.filenames, data.target_names[data.target])
 
 
