@@ -50,9 +50,10 @@ print(f"{len(data.filenames)} clips, classes {', '.join(data.target_names)}, "
 # %%
 # Pick the LSTM's units by leave-one-group-out
 # --------------------------------------------
-# ``skactrec fit my_clips --groups 'g(\d+)' --output model.joblib`` runs this search and
-# saves ``search.best_estimator_``. The feature store (``memory``) makes each clip go
-# through VGG16 once, whatever the number of folds and unit counts.
+# ``skactrec fit my_clips --groups 'g(\d+)' --output model.joblib`` runs this search,
+# with two learning rates and a pooling head among its candidates, and saves the best.
+# The feature store (``memory``) makes each clip go through VGG16 once, whatever the
+# number of folds and candidates.
 pipe = make_pipeline(
     VGG16FrameFeaturizer(n_frames=8, frame_size=32, layer="block4_pool", weights=None,
                          memory=workdir / "features"),

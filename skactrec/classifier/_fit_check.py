@@ -43,8 +43,9 @@ def warn_if_not_fitted(estimator, class_counts):
         f"training loss {final:.3f} is close to {guess:.3f}, the loss of guessing "
         f"the class frequencies, so it predicts little more than the most frequent "
         f"class. On raw features of real frames (VGG16's reach the hundreds), "
-        f"learning_rate={estimator.learning_rate:g} may be too high: try a tenth of it "
-        f"(with more epochs, epochs={estimator.epochs} now), and check history_['loss'].",
+        f"learning_rate={estimator.learning_rate:g} may be too high: try a tenth of it, "
+        f"with more epochs (epochs={estimator.epochs} now). If history_['loss'] was "
+        f"still falling at the end, more epochs alone may do.",
         ConvergenceWarning,
         stacklevel=3,
     )

@@ -5,8 +5,13 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 
-from skactrec import (LSTMVideoClassifier, TemporalPooling, VGG16FrameFeaturizer,
-                      VideoReadError, read_video)
+from skactrec import (
+    LSTMVideoClassifier,
+    TemporalPooling,
+    VGG16FrameFeaturizer,
+    VideoReadError,
+    read_video,
+)
 from skactrec.datasets import make_synthetic_videos
 from skactrec.inspection._timeline import MAX_THUMBNAILS, _Thumbnails, predict_timeline
 
