@@ -72,7 +72,12 @@ _FEATURIZER_EXPECTED_FAILURES.update({
 
 # {estimator class: {check name: reason}}
 _EXPECTED_FAILED_CHECKS = {
-    LSTMVideoClassifier: {},
+    LSTMVideoClassifier: {
+        "check_sample_weight_equivalence_on_dense_data": "trained by mini-batch gradient "
+        "descent for a number of epochs: a video repeated twice adds a gradient step's worth "
+        "of samples and changes every batch's content, so it is not the same fit as a weight "
+        "of 2",
+    },
     TemporalPooling: {},
     VGG16FrameFeaturizer: _FEATURIZER_EXPECTED_FAILURES,
 }

@@ -30,6 +30,7 @@ from ._keras_fit import fit_keras_model
 from ._lstm_model import OPTIMIZERS, TEMPORAL_POOLINGS, build_lstm_model
 from ._seeding import seeded
 from ._sequence_inputs import validate_sequences
+from ._weights import video_weights
 
 
 def _unpickle(cls, fitted):
@@ -81,6 +82,11 @@ class LSTMVideoClassifier(SavedVersionMixin, ClassifierMixin, BaseEstimator):
         paper's model. ``"attention"``: every hidden state, weighted by a learned score
         per frame, softmaxed over the frames (the attention the paper names as future
         work; beyond the paper). Their weights are :meth:`frame_importances`.
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes in the loss, as in scikit-learn: ``{class: weight}``
+        (classes left out weigh 1), or ``"balanced"``, ``n_videos / (n_classes *
+        np.bincount(y))``, the same fit as ``sample_weight=compute_sample_weight(
+        "balanced", y)``. Multiplied with ``fit``'s ``sample_weight``.
     validation_split : float, default=0.0
         Fraction of the training videos held out (the last ones, before shuffling, as in
         Keras) to report ``val_loss`` and ``val_accuracy`` in ``history_`` after each epoch.
@@ -192,6 +198,7 @@ class LSTMVideoClassifier(SavedVersionMixin, ClassifierMixin, BaseEstimator):
         "compute_dtype": [StrOptions(set(COMPUTE_DTYPES))],
         "temporal_pooling": [StrOptions(set(TEMPORAL_POOLINGS))],
         "validation_split": [Interval(Real, 0, 1, closed="left")],
+        "class_weight": [dict, StrOptions({"balanced"}), None],
         "callbacks": [list, None],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -210,6 +217,7 @@ class LSTMVideoClassifier(SavedVersionMixin, ClassifierMixin, BaseEstimator):
         compute_dtype="float32",
         temporal_pooling="last",
         validation_split=0.0,
+        class_weight=None,
         callbacks=None,
         random_state=None,
         verbose=0,
@@ -224,6 +232,7 @@ class LSTMVideoClassifier(SavedVersionMixin, ClassifierMixin, BaseEstimator):
         self.compute_dtype = compute_dtype
         self.temporal_pooling = temporal_pooling
         self.validation_split = validation_split
+        self.class_weight = class_weight
         self.callbacks = callbacks
         self.random_state = random_state
         self.verbose = verbose
@@ -248,7 +257,7 @@ class LSTMVideoClassifier(SavedVersionMixin, ClassifierMixin, BaseEstimator):
         return int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         """Fit the LSTM on sequences of frame features.
 
         Parameters
@@ -259,6 +268,9 @@ class LSTMVideoClassifier(SavedVersionMixin, ClassifierMixin, BaseEstimator):
             without being copied.
         y : array-like of shape (n_videos,)
             Class of each video (ints, strings...). At least two classes are needed.
+        sample_weight : array-like of shape (n_videos,), default=None
+            Weight of each video in the loss (non-negative, not all zero); None weighs
+            each video 1. In a Pipeline: ``lstmvideoclassifier__sample_weight``.
 
         Returns
         -------
@@ -281,17 +293,18 @@ class LSTMVideoClassifier(SavedVersionMixin, ClassifierMixin, BaseEstimator):
             )
         # One-hot targets (the paper's "y train of size #samples x nc").
         Y = np.eye(n_classes, dtype=np.float32)[y_encoded]
+        weights = video_weights(sample_weight, self.class_weight, X, y, self.classes_)
 
         seed = self._seed()
         if seed is None:
-            self._fit_keras(X, Y, seed)
+            self._fit_keras(X, Y, weights, seed)
         else:
             with seeded(seed):
-                self._fit_keras(X, Y, seed)
-        warn_if_not_fitted(self, Y.sum(axis=0))
+                self._fit_keras(X, Y, weights, seed)
+        warn_if_not_fitted(self, Y, weights)
         return self
 
-    def _fit_keras(self, X, Y, seed):
+    def _fit_keras(self, X, Y, weights, seed):
         """Build the Keras model and train it on X; set the Keras attributes."""
         build = functools.partial(
             build_lstm_model,
@@ -307,7 +320,7 @@ class LSTMVideoClassifier(SavedVersionMixin, ClassifierMixin, BaseEstimator):
             seed=seed,
         )
         self.keras_classifier_, self.history_ = fit_keras_model(
-            build, X, Y,
+            build, X, Y, weights,
             n_input_weights=self.n_features_in_ * self.n_units,
             epochs=self.epochs,
             batch_size=self.batch_size,

@@ -20,21 +20,25 @@ def guessing_loss(class_counts, output_activation):
     return float(-(p * np.log(p)).sum() - ((1 - q) * np.log(1 - q)).sum()) / len(class_counts)
 
 
-def unfitted_loss(estimator, class_counts):
-    """``(final, guess)``: the last epoch's training loss of a fitted ``estimator`` and the
-    loss of guessing ``class_counts``' frequencies, when the first is near the second (the
-    fit did not fit); None otherwise, or when there is no finite loss to judge."""
+def unfitted_loss(estimator, Y, sample_weight=None):
+    """``(final, guess)``: the last epoch's training loss of ``estimator`` fitted on the
+    one-hot ``Y`` (each video weighing ``sample_weight``, None: 1) and the loss of guessing
+    the class frequencies, when the first is near the second (the fit did not fit); None
+    otherwise, or when there is no finite loss to judge."""
     losses = estimator.history_.get("loss") or []
     if not losses or not np.isfinite(losses[-1]):
         return None
-    guess = guessing_loss(class_counts, estimator.output_activation)
+    weights = np.ones(len(Y)) if sample_weight is None else np.asarray(sample_weight, float)
+    # Keras averages the weighted losses over the videos: guessing the weighted class
+    # frequencies costs their entropy times the mean weight.
+    guess = weights.mean() * guessing_loss(weights @ Y, estimator.output_activation)
     return (float(losses[-1]), guess) if losses[-1] > NOT_FITTED_SHARE * guess else None
 
 
-def warn_if_not_fitted(estimator, class_counts):
+def warn_if_not_fitted(estimator, Y, sample_weight=None):
     """Warn (``ConvergenceWarning``) when ``estimator``'s last epoch's training loss is
     near the loss of guessing: the fit did not fit, and predictions will be one class."""
-    unfitted = unfitted_loss(estimator, class_counts)
+    unfitted = unfitted_loss(estimator, Y, sample_weight)
     if unfitted is None:
         return
     final, guess = unfitted

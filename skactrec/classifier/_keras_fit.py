@@ -33,10 +33,11 @@ from ._training import train
 _COLLECT_GARBAGE_ABOVE = 1_000_000
 
 
-def fit_keras_model(build, X, Y, *, n_input_weights, epochs, batch_size, validation_split,
-                    callbacks, verbose, seed):
+def fit_keras_model(build, X, Y, sample_weight, *, n_input_weights, epochs, batch_size,
+                    validation_split, callbacks, verbose, seed):
     """Build the model by ``build(**kwargs)`` through scikeras and train it on ``X`` and the
-    one-hot ``Y`` (already validated); return ``(keras_classifier, history)``.
+    one-hot ``Y`` (already validated), each video weighing ``sample_weight`` in the loss
+    (None: 1); return ``(keras_classifier, history)``.
 
     ``n_input_weights`` (the LSTM's input kernel's size) decides whether garbage is collected
     first. ``seed`` (an int or None) shuffles the training videos at each epoch.
@@ -56,7 +57,7 @@ def fit_keras_model(build, X, Y, *, n_input_weights, epochs, batch_size, validat
     with config_context(assume_finite=True):  # X's finiteness was checked already
         keras_classifier.initialize(X, Y)
     history = train(
-        keras_classifier.model_, X, Y,
+        keras_classifier.model_, X, Y, sample_weight,
         batch_size=batch_size,
         epochs=epochs,
         validation_split=validation_split,

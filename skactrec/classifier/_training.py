@@ -70,9 +70,13 @@ class _EpochMetrics:
         return {prefix + name: total / self.count for name, total in self.totals.items()}
 
 
-def train(model, X, Y, *, batch_size, epochs, validation_split, callbacks, verbose, rng):
+def train(model, X, Y, sample_weight, *, batch_size, epochs, validation_split, callbacks,
+          verbose, rng):
     """Train the compiled Keras ``model`` on ``X`` and one-hot ``Y``, as ``model.fit`` with
     shuffling would; return the history, a dict of per-epoch metric lists.
+
+    ``sample_weight`` (None or one weight per video) weighs each video in the loss and
+    the metrics, the validation videos' included, as in Keras's ``fit``.
 
     ``X`` is read one batch at a time (a memmap is never loaded whole); ``rng`` (a NumPy
     Generator) shuffles the videos at each epoch. ``callbacks`` are deep-copied.
@@ -91,13 +95,17 @@ def train(model, X, Y, *, batch_size, epochs, validation_split, callbacks, verbo
     model.stop_training = False
     callback_list.on_train_begin()
     with fused_rmsprop_updates(model):
-        epoch_logs = _run_epochs(model, X, Y, train_batches, validation_batches, epochs,
-                                 steps, callback_list)
+        epoch_logs = _run_epochs(model, X, Y, sample_weight, train_batches,
+                                 validation_batches, epochs, steps, callback_list)
     callback_list.on_train_end(epoch_logs)
     return {name: list(values) for name, values in model.history.history.items()}
 
 
-def _run_epochs(model, X, Y, train_batches, validation_batches, epochs, steps,
+def _batch_weights(sample_weight, index):
+    return None if sample_weight is None else sample_weight[index]
+
+
+def _run_epochs(model, X, Y, sample_weight, train_batches, validation_batches, epochs, steps,
                 callback_list):
     """The epochs of :func:`train`, ``steps`` batches each; the last epoch's logs."""
     batches = read_ahead(X, Y, train_batches)
@@ -108,14 +116,15 @@ def _run_epochs(model, X, Y, train_batches, validation_batches, epochs, steps,
         for step in range(steps):
             callback_list.on_train_batch_begin(step)
             x, y = next(batches)
-            logs = model.train_on_batch(x, y, return_dict=True)
+            weights = _batch_weights(sample_weight, train_batches[epoch * steps + step])
+            logs = model.train_on_batch(x, y, sample_weight=weights, return_dict=True)
             metrics.add(logs, len(x))
             callback_list.on_train_batch_end(step, logs)
             if model.stop_training:
                 break
         epoch_logs = metrics.result()
         if validation_batches:
-            epoch_logs.update(_evaluate(model, X, Y, validation_batches))
+            epoch_logs.update(_evaluate(model, X, Y, sample_weight, validation_batches))
         callback_list.on_epoch_end(epoch, epoch_logs)
         if model.stop_training:
             break
@@ -123,11 +132,13 @@ def _run_epochs(model, X, Y, train_batches, validation_batches, epochs, steps,
     return epoch_logs
 
 
-def _evaluate(model, X, Y, index_batches):
+def _evaluate(model, X, Y, sample_weight, index_batches):
     """The ``val_`` metrics of ``model`` on the validation batches."""
     metrics = _EpochMetrics()
-    for x, y in read_ahead(X, Y, index_batches):
-        metrics.add(model.test_on_batch(x, y, return_dict=True), len(x))
+    for (x, y), index in zip(read_ahead(X, Y, index_batches), index_batches, strict=True):
+        logs = model.test_on_batch(x, y, sample_weight=_batch_weights(sample_weight, index),
+                                   return_dict=True)
+        metrics.add(logs, len(x))
     return metrics.result(prefix="val_")
 
 

@@ -63,8 +63,8 @@ def _fit_report(estimator, X, y):
     head = estimator[-1]
     unfitted = 0.0
     if hasattr(head, "history_") and hasattr(head, "output_activation"):
-        counts = np.unique(np.asarray(y), return_counts=True)[1]
-        unfitted = float(unfitted_loss(head, counts) is not None)
+        Y = np.asarray(y)[:, None] == head.classes_  # one-hot, as the head was fitted
+        unfitted = float(unfitted_loss(head, Y.astype(float)) is not None)
     return {"accuracy": float(np.mean(estimator.predict(X) == np.asarray(y))),
             "unfitted": unfitted}
 

@@ -64,7 +64,7 @@ def assert_same_weights(model, reference):
 def test_compiled_update_gives_keras_weights(compiled_calls, compute_dtype):
     X, Y = data()
     ours, reference = twins(compute_dtype=compute_dtype)
-    train(ours, X, Y, batch_size=4, epochs=3, validation_split=0.0, callbacks=[], verbose=0,
+    train(ours, X, Y, None, batch_size=4, epochs=3, validation_split=0.0, callbacks=[], verbose=0,
           rng=InOrder())
     reference.fit(X, Y, batch_size=4, epochs=3, shuffle=False, verbose=0)
     # Traced for each of the 5 variables (LSTM kernel, recurrent kernel, bias; Dense), at
@@ -77,7 +77,7 @@ def test_small_variables_keep_keras_update(compiled_calls, monkeypatch):
     monkeypatch.setattr(_fused_rmsprop, "FUSE_ABOVE", 4 * 16)  # the recurrent kernel only
     X, Y = data()
     ours, reference = twins()
-    train(ours, X, Y, batch_size=5, epochs=2, validation_split=0.0, callbacks=[], verbose=0,
+    train(ours, X, Y, None, batch_size=5, epochs=2, validation_split=0.0, callbacks=[], verbose=0,
           rng=InOrder())
     reference.fit(X, Y, batch_size=5, epochs=2, shuffle=False, verbose=0)
     assert set(compiled_calls) == {(4, 16)}
@@ -87,13 +87,13 @@ def test_small_variables_keep_keras_update(compiled_calls, monkeypatch):
 def test_only_during_training_and_for_every_model(compiled_calls):
     X, Y = data()
     first, _ = twins()
-    train(first, X, Y, batch_size=5, epochs=1, validation_split=0.0, callbacks=[], verbose=0,
+    train(first, X, Y, None, batch_size=5, epochs=1, validation_split=0.0, callbacks=[], verbose=0,
           rng=InOrder())
     assert "update_step" not in vars(first.optimizer) and first.train_function is None
     del first
     gc.collect()  # the first model's variables are gone; the compiled update is shared
     ours, reference = twins()
-    train(ours, X, Y, batch_size=5, epochs=2, validation_split=0.0, callbacks=[], verbose=0,
+    train(ours, X, Y, None, batch_size=5, epochs=2, validation_split=0.0, callbacks=[], verbose=0,
           rng=InOrder())
     n_calls = len(compiled_calls)
     # After training, Keras's fit on the same model runs Keras's own update.
@@ -107,6 +107,6 @@ def test_only_during_training_and_for_every_model(compiled_calls):
 def test_other_optimizers_keep_keras_update(compiled_calls, optimizer):
     X, Y = data()
     model = build_lstm_model(n_features=3, n_classes=2, n_units=4, seed=0, optimizer=optimizer)
-    train(model, X, Y, batch_size=5, epochs=1, validation_split=0.0, callbacks=[], verbose=0,
+    train(model, X, Y, None, batch_size=5, epochs=1, validation_split=0.0, callbacks=[], verbose=0,
           rng=InOrder())
     assert compiled_calls == []
