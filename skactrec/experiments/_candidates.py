@@ -12,8 +12,7 @@ from sklearn.base import clone
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.utils import Bunch
 
-from ..utils._progress import Progress
-from ._sweep import CountedScorer
+from ._sweep import CountedScorer, fit_with_progress
 
 POOLING_HEAD = "mean+max pooling, logistic regression"
 
@@ -112,13 +111,8 @@ def search_candidates(featurizer, candidates, X, y, *, cv, groups=None, verbose=
     search = GridSearchCV(Pipeline([("vgg16framefeaturizer", featurizer), (_HEAD, heads[0])]),
                           {_HEAD: heads}, scoring=scorer, cv=cv, refit=False,
                           return_train_score=True, error_score="raise")
-    with Progress(len(heads) * n_splits, "fits (candidates x folds)", verbose,
-                  unit="fit") as progress:
-        scorer.progress = progress
-        try:
-            search.fit(X, y, groups=groups)
-        finally:
-            scorer.progress = None
+    fit_with_progress(search, X, y, groups=groups, n_fits=len(heads) * n_splits,
+                      label="fits (candidates x folds)", verbose=verbose)
     results = search.cv_results_
     folds = np.array([results[f"split{i}_test_accuracy"] for i in range(n_splits)]).T
     unfitted = np.array([results[f"split{i}_train_unfitted"] for i in range(n_splits)]).T

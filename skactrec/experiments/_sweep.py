@@ -138,13 +138,19 @@ def sweep_units(pipeline, X, y, *, units, cv, groups=None, scoring=None, refit=T
                           refit=_refit_best if refit else False, n_jobs=n_jobs,
                           error_score="raise")
     logger.debug("GridSearchCV over %s = %s, %d folds", UNITS_PARAM, units, n_splits)
-    with Progress(len(units) * n_splits, "LSTM fits (units x folds)", verbose,
-                  unit="fit") as progress:
-        scorer.progress = progress
+    return fit_with_progress(search, X, y, groups=groups, n_fits=len(units) * n_splits,
+                             label="LSTM fits (units x folds)", verbose=verbose)
+
+
+def fit_with_progress(search, X, y, *, groups, n_fits, label, verbose):
+    """Fit ``search``, whose ``scoring`` is a :class:`CountedScorer`, with a progress bar of
+    its ``n_fits`` fits; return it."""
+    with Progress(n_fits, label, verbose, unit="fit") as progress:
+        search.scoring.progress = progress
         try:
             search.fit(X, y, groups=groups)
         finally:
-            scorer.progress = None
+            search.scoring.progress = None
     return search
 
 
