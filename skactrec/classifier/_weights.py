@@ -13,7 +13,8 @@ def video_weights(sample_weight, class_weight, X, y, classes):
     negative or all zero; a ``class_weight`` naming classes that ``y`` does not hold.
     """
     if isinstance(class_weight, dict):
-        unknown = [c for c in class_weight if c not in set(classes.tolist())]
+        known = set(classes.tolist())
+        unknown = [c for c in class_weight if c not in known]
         if unknown:
             raise ValueError(f"class_weight names classes that are not in y: {unknown!r}; "
                              f"the classes are {classes.tolist()!r}.")

@@ -12,6 +12,7 @@ from sklearn.base import clone
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.utils import Bunch
 
+from ..utils._selection import best_index
 from ._sweep import CountedScorer, fit_with_progress
 
 POOLING_HEAD = "mean+max pooling, logistic regression"
@@ -64,8 +65,7 @@ def _fit_report(estimator, X, y):
     if hasattr(head, "history_") and hasattr(head, "output_activation"):
         Y = np.asarray(y)[:, None] == head.classes_  # one-hot, as the head was fitted
         unfitted = float(unfitted_loss(head, Y.astype(float)) is not None)
-    return {"accuracy": float(np.mean(estimator.predict(X) == np.asarray(y))),
-            "unfitted": unfitted}
+    return {"accuracy": float(estimator.score(X, y)), "unfitted": unfitted}
 
 
 def flat_pipeline(featurizer, head):
@@ -117,7 +117,7 @@ def search_candidates(featurizer, candidates, X, y, *, cv, groups=None, verbose=
     folds = np.array([results[f"split{i}_test_accuracy"] for i in range(n_splits)]).T
     unfitted = np.array([results[f"split{i}_train_unfitted"] for i in range(n_splits)]).T
     mean = np.asarray(results["mean_test_accuracy"], float)
-    best = int(np.argmax(np.where(np.isnan(mean), -np.inf, mean)))  # first of the best
+    best = best_index(np.arange(len(names)), mean)  # ties: the first, the cheapest
     model = flat_pipeline(clone(featurizer), clone(heads[best])).fit(X, y)
     return Bunch(names=names, mean=mean, std=np.asarray(results["std_test_accuracy"], float),
                  folds=folds, train=np.asarray(results["mean_train_accuracy"], float),

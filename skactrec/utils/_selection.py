@@ -2,7 +2,8 @@
 
 One rule for every sweep over the LSTM's units: the search's choice (``GridSearchCV``'s
 ``refit``), the tables and summaries of ``reproduce``, and the best point marked by
-``plot_unit_sweep``.
+``plot_unit_sweep``; and for ``skactrec fit``'s candidates, whose setting is their place in
+the list, cheapest first.
 """
 
 import numpy as np
