@@ -79,8 +79,9 @@ def epoch_seconds(kind, policy, X, Y, args):
     train = skactrec_module("_training").train
     times = []
     model = build(kind, policy, args)
-    train(model, X, Y, batch_size=args.batch_size, epochs=args.epochs, validation_split=0.0,
-          callbacks=[epoch_timer(times)], verbose=0, rng=np.random.default_rng(0))
+    train(model, X, Y, None, batch_size=args.batch_size, epochs=args.epochs,
+          train_index=np.arange(len(Y)), validation_index=[], callbacks=[epoch_timer(times)],
+          verbose=0, shuffle_seed=0)
     return statistics.median(times[1:] or times)
 
 

@@ -1,8 +1,9 @@
 """LSTMVideoClassifier: the LSTM + dense head of Orozco et al.'s CNN-LSTM, as an sklearn classifier.
 
-The estimator validates, encodes the classes and seeds the fit; the Keras model is built
-through scikeras and trained batch by batch in :mod:`._keras_fit` (why scikeras is used
-inside rather than as a base class is told there). Prediction calls ``model_`` eagerly,
+A fit is :func:`._fitting.fit_classifier`: the classes, a new network or the fitted one
+continued, the held-out videos and the seeding; the Keras model is built through scikeras
+(why inside rather than as a base class: :mod:`._keras_build`) and trained batch by batch
+by :mod:`._training`. Prediction calls ``model_`` eagerly,
 batch by batch (:func:`._batches.predict_in_batches`): scikeras's ``predict_proba`` requires
 ``X.shape[1:]`` to equal the training shape, which would fix the number of frames, and
 ``model.predict`` traces a graph per input shape. A fitted model holds skactrec's Keras
@@ -11,26 +12,20 @@ layers, which Keras loads only once they are registered: ``__reduce__`` unpickle
 ``fit`` and ``predict_proba`` only. The whole story: the user guide's "How skactrec works".
 """
 
-import functools
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._precision import COMPUTE_DTYPES
 from ..utils._saved_version import SavedVersionMixin
 from ._batches import predict_in_batches
-from ._fit_check import warn_if_not_fitted
-from ._keras_fit import fit_keras_model
-from ._lstm_model import OPTIMIZERS, TEMPORAL_POOLINGS, build_lstm_model
-from ._seeding import seeded
+from ._fitting import fit_classifier
+from ._lstm_model import OPTIMIZERS, TEMPORAL_POOLINGS
 from ._sequence_inputs import validate_sequences
-from ._weights import video_weights
 
 
 def _unpickle(cls, fitted):
@@ -87,12 +82,40 @@ class LSTMVideoClassifier(SavedVersionMixin, ClassifierMixin, BaseEstimator):
         (classes left out weigh 1), or ``"balanced"``, ``n_videos / (n_classes *
         np.bincount(y))``, the same fit as ``sample_weight=compute_sample_weight(
         "balanced", y)``. Multiplied with ``fit``'s ``sample_weight``.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the training videos (stratified, drawn by
+        ``random_state``), stop when their accuracy has not improved by at least ``tol``
+        for ``n_iter_no_change`` epochs in a row, and keep the weights of the best epoch
+        (scikit-learn's ``MLPClassifier``'s names and rule). ``history_`` then has
+        ``val_loss`` and ``val_accuracy``. Off, every one of ``epochs`` runs (the paper's
+        recipe; unlike ``MLPClassifier``, a plateau of the training loss stops nothing).
+    validation_fraction : float, default=0.1
+        Share of the training videos held out by ``early_stopping``, in (0, 1); it must
+        leave a video of each class on either side.
+    n_iter_no_change : int, default=10
+        Epochs without an improvement of the validation accuracy after which
+        ``early_stopping`` stops.
+    tol : float, default=1e-4
+        Smallest rise of the validation accuracy that counts as an improvement.
     validation_split : float, default=0.0
-        Fraction of the training videos held out (the last ones, before shuffling, as in
-        Keras) to report ``val_loss`` and ``val_accuracy`` in ``history_`` after each epoch.
+        Keras's way of holding out videos: the last ``validation_split`` of them (before
+        shuffling), to report ``val_loss`` and ``val_accuracy`` in ``history_`` after each
+        epoch, e.g. for a ``keras.callbacks.EarlyStopping`` in ``callbacks``. Exclusive
+        with ``early_stopping``, which holds out a stratified share instead.
+    warm_start : bool, default=False
+        When True, ``fit`` continues training the fitted network (its weights and the
+        optimizer's state) for ``epochs`` more epochs, as Keras's ``fit`` called again;
+        ``y`` must have the same classes, and the parameters that shape the network
+        (``n_units``, ``dropout``, ``output_activation``, ``compute_dtype``,
+        ``temporal_pooling``, ``optimizer``) must be unchanged. ``learning_rate`` may
+        change. When False, each ``fit`` builds a new network.
     callbacks : list of keras.callbacks.Callback, default=None
         Keras callbacks for training, e.g. ``keras.callbacks.EarlyStopping``. They are
-        deep-copied at each ``fit``, so the objects passed here are left untouched.
+        deep-copied at each ``fit``, so the objects passed here are left untouched. A
+        ``keras.callbacks.BackupAndRestore(backup_dir)`` makes a fit resumable: a fit
+        killed or stopped with Ctrl-C, run again with the same data and parameters,
+        trains only what was left and ends as the uninterrupted fit would, the shuffling,
+        the optimizer's state and dropout's seeds restored with the weights.
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, dropout and the shuffling of the training set. An int
         gives identical predictions from one fit to the next, also across processes, and
@@ -117,7 +140,21 @@ class LSTMVideoClassifier(SavedVersionMixin, ClassifierMixin, BaseEstimator):
         Notes). Its input is ``(None, None, n_features_in_)``: any number of frames.
     history_ : dict of str to list of float
         Per-epoch training metrics: ``loss`` and ``accuracy``, plus ``val_loss`` and
-        ``val_accuracy`` when ``validation_split > 0``.
+        ``val_accuracy`` with ``early_stopping`` or ``validation_split > 0``. Continued
+        fits (``warm_start``, :meth:`partial_fit`) add their epochs to it.
+    n_iter_ : int
+        Epochs the network was trained, continued fits included.
+    loss_curve_ : list of float
+        The training loss of each epoch, ``history_["loss"]``.
+    best_loss_ : float or None
+        The lowest training loss; None with ``early_stopping`` (see
+        ``best_validation_score_``).
+    validation_scores_ : list of float or None
+        The accuracy on the held-out videos after each epoch of the last fit, with
+        ``early_stopping`` (each video counting by its weight); None otherwise.
+    best_validation_score_ : float or None
+        The best of ``validation_scores_``: that epoch's weights are the model's. None
+        without ``early_stopping``.
     keras_classifier_ : scikeras.wrappers.KerasClassifier
         The scikeras estimator that built and compiled ``model_`` and that pickles it.
 
@@ -197,8 +234,13 @@ class LSTMVideoClassifier(SavedVersionMixin, ClassifierMixin, BaseEstimator):
         "output_activation": [StrOptions({"softmax", "sigmoid"})],
         "compute_dtype": [StrOptions(set(COMPUTE_DTYPES))],
         "temporal_pooling": [StrOptions(set(TEMPORAL_POOLINGS))],
-        "validation_split": [Interval(Real, 0, 1, closed="left")],
         "class_weight": [dict, StrOptions({"balanced"}), None],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "validation_split": [Interval(Real, 0, 1, closed="left")],
+        "warm_start": ["boolean"],
         "callbacks": [list, None],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -216,8 +258,13 @@ class LSTMVideoClassifier(SavedVersionMixin, ClassifierMixin, BaseEstimator):
         output_activation="softmax",
         compute_dtype="float32",
         temporal_pooling="last",
-        validation_split=0.0,
         class_weight=None,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        validation_split=0.0,
+        warm_start=False,
         callbacks=None,
         random_state=None,
         verbose=0,
@@ -231,8 +278,13 @@ class LSTMVideoClassifier(SavedVersionMixin, ClassifierMixin, BaseEstimator):
         self.output_activation = output_activation
         self.compute_dtype = compute_dtype
         self.temporal_pooling = temporal_pooling
-        self.validation_split = validation_split
         self.class_weight = class_weight
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.validation_split = validation_split
+        self.warm_start = warm_start
         self.callbacks = callbacks
         self.random_state = random_state
         self.verbose = verbose
@@ -247,14 +299,6 @@ class LSTMVideoClassifier(SavedVersionMixin, ClassifierMixin, BaseEstimator):
         # With an int random_state, fit is reproducible (seeds + TF op determinism).
         tags.non_deterministic = False
         return tags
-
-    def _seed(self):
-        """The int seed of this fit, or None (unseeded) when random_state is None."""
-        if self.random_state is None:
-            return None
-        if isinstance(self.random_state, Integral):
-            return int(self.random_state)
-        return int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
@@ -277,59 +321,55 @@ class LSTMVideoClassifier(SavedVersionMixin, ClassifierMixin, BaseEstimator):
         self : LSTMVideoClassifier
             The fitted estimator.
         """
-        if y is None:
-            raise ValueError(
-                f"This {self.__class__.__name__} estimator requires y to be passed, "
-                "but the target y is None."
-            )
-        X, y = validate_sequences(self, X, y, reset=True)
-        check_classification_targets(y)
-        self.classes_, y_encoded = np.unique(y, return_inverse=True)
-        n_classes = len(self.classes_)
-        if n_classes < 2:
-            raise ValueError(
-                f"{self.__class__.__name__} needs samples of at least 2 classes in the data, "
-                f"but the data contains only one class: {self.classes_.tolist()[0]!r}."
-            )
-        # One-hot targets (the paper's "y train of size #samples x nc").
-        Y = np.eye(n_classes, dtype=np.float32)[y_encoded]
-        weights = video_weights(sample_weight, self.class_weight, X, y, self.classes_)
+        return fit_classifier(self, X, y, sample_weight, incremental=False)
 
-        seed = self._seed()
-        if seed is None:
-            self._fit_keras(X, Y, weights, seed)
-        else:
-            with seeded(seed):
-                self._fit_keras(X, Y, weights, seed)
-        warn_if_not_fitted(self, Y, weights)
-        return self
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Train for one epoch on ``X, y``, continuing the fitted network.
 
-    def _fit_keras(self, X, Y, weights, seed):
-        """Build the Keras model and train it on X; set the Keras attributes."""
-        build = functools.partial(
-            build_lstm_model,
-            n_features=self.n_features_in_,
-            n_classes=Y.shape[1],
-            n_units=self.n_units,
-            dropout=self.dropout,
-            output_activation=self.output_activation,
-            optimizer=self.optimizer,
-            learning_rate=self.learning_rate,
-            compute_dtype=self.compute_dtype,
-            temporal_pooling=self.temporal_pooling,
-            seed=seed,
-        )
-        self.keras_classifier_, self.history_ = fit_keras_model(
-            build, X, Y, weights,
-            n_input_weights=self.n_features_in_ * self.n_units,
-            epochs=self.epochs,
-            batch_size=self.batch_size,
-            validation_split=self.validation_split,
-            callbacks=self.callbacks or [],
-            verbose=self.verbose,
-            seed=seed,
-        )
-        self.model_ = self.keras_classifier_.model_
+        The first call builds the network, and needs ``classes``: every class that any
+        call will see. Each call runs one pass over ``X`` in shuffled batches, as one
+        epoch of ``fit``, with the optimizer's state carried over from the previous call.
+        Use it to train on more videos than a fit can see at once, or to watch the
+        model between epochs. ``early_stopping`` is not supported here.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_videos, n_frames, n_features) or (n_videos, n_features)
+            Frame features of each video.
+        y : array-like of shape (n_videos,)
+            Class of each video: classes named in the first call's ``classes``.
+        classes : array-like of shape (n_classes,), default=None
+            All the classes; required on the first call, ignored (if equal) afterwards.
+        sample_weight : array-like of shape (n_videos,), default=None
+            Weight of each video in the loss, as in :meth:`fit`.
+
+        Returns
+        -------
+        self : LSTMVideoClassifier
+            The estimator, trained one more epoch.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skactrec import LSTMVideoClassifier
+        >>> X = np.random.RandomState(0).normal(size=(8, 5, 3))
+        >>> y = np.array([0, 1] * 4)
+        >>> clf = LSTMVideoClassifier(n_units=4, random_state=0)
+        >>> for epoch in range(3):
+        ...     clf = clf.partial_fit(X, y, classes=[0, 1])
+        >>> clf.n_iter_
+        3
+        """
+        first_call = not hasattr(self, "model_")
+        if first_call and classes is None:
+            raise ValueError("classes must be passed on the first call to partial_fit: "
+                             "every class the calls will see.")
+        if not first_call and classes is not None and not np.array_equal(
+                np.unique(classes), self.classes_):
+            raise ValueError(f"classes={np.unique(classes).tolist()!r} is not the same as on "
+                             f"the first call to partial_fit: {self.classes_.tolist()!r}.")
+        return fit_classifier(self, X, y, sample_weight, incremental=True, classes=classes)
 
     def predict_proba(self, X):
         """Probability of each class for each video.

@@ -51,5 +51,5 @@ def warn_if_not_fitted(estimator, Y, sample_weight=None):
         f"with more epochs (epochs={estimator.epochs} now). If history_['loss'] was "
         f"still falling at the end, more epochs alone may do.",
         ConvergenceWarning,
-        stacklevel=3,
+        stacklevel=5,  # the caller of fit (through fit_classifier and _fit_context)
     )

@@ -12,7 +12,7 @@ import pytest
 from _sequences import FAST, make_sequences
 
 from skactrec import LSTMVideoClassifier
-from skactrec.classifier._training import split_batches as _split_batches
+from skactrec.classifier._training import keras_validation_split, split_batches
 
 
 def as_memmap(X, path):
@@ -102,8 +102,7 @@ def test_validation_split_holds_out_the_last_videos(data, tmp_path):
 
 
 def test_split_batches_visit_each_training_video_once_per_epoch():
-    rng = np.random.default_rng(0)
-    train, validation = _split_batches(10, 3, 2, 0.2, rng)
+    train, validation = split_batches(*keras_validation_split(10, 0.2), 3, 2, shuffle_seed=0)
     assert [len(batch) for batch in train] == [3, 3, 2] * 2
     for epoch in (train[:3], train[3:]):
         np.testing.assert_array_equal(np.sort(np.concatenate(epoch)), np.arange(8))

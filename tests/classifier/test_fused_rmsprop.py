@@ -16,10 +16,11 @@ if keras.backend.backend() != "tensorflow":
     pytest.skip("the compiled update is TensorFlow's", allow_module_level=True)
 
 
-class InOrder:
-    def permutation(self, n):
-        return np.arange(n)
 
+def train_all(model, X, Y, *, batch_size, epochs):
+    """Train on every video, in order, as Keras's fit(shuffle=False)."""
+    train(model, X, Y, None, batch_size=batch_size, epochs=epochs, train_index=np.arange(len(Y)),
+          validation_index=[], callbacks=[], verbose=0, shuffle_seed=None)
 
 @pytest.fixture
 def compiled_calls(monkeypatch):
@@ -64,8 +65,7 @@ def assert_same_weights(model, reference):
 def test_compiled_update_gives_keras_weights(compiled_calls, compute_dtype):
     X, Y = data()
     ours, reference = twins(compute_dtype=compute_dtype)
-    train(ours, X, Y, None, batch_size=4, epochs=3, validation_split=0.0, callbacks=[], verbose=0,
-          rng=InOrder())
+    train_all(ours, X, Y, batch_size=4, epochs=3)
     reference.fit(X, Y, batch_size=4, epochs=3, shuffle=False, verbose=0)
     # Traced for each of the 5 variables (LSTM kernel, recurrent kernel, bias; Dense), at
     # each trace of the train step.
@@ -77,8 +77,7 @@ def test_small_variables_keep_keras_update(compiled_calls, monkeypatch):
     monkeypatch.setattr(_fused_rmsprop, "FUSE_ABOVE", 4 * 16)  # the recurrent kernel only
     X, Y = data()
     ours, reference = twins()
-    train(ours, X, Y, None, batch_size=5, epochs=2, validation_split=0.0, callbacks=[], verbose=0,
-          rng=InOrder())
+    train_all(ours, X, Y, batch_size=5, epochs=2)
     reference.fit(X, Y, batch_size=5, epochs=2, shuffle=False, verbose=0)
     assert set(compiled_calls) == {(4, 16)}
     assert_same_weights(ours, reference)
@@ -87,14 +86,12 @@ def test_small_variables_keep_keras_update(compiled_calls, monkeypatch):
 def test_only_during_training_and_for_every_model(compiled_calls):
     X, Y = data()
     first, _ = twins()
-    train(first, X, Y, None, batch_size=5, epochs=1, validation_split=0.0, callbacks=[], verbose=0,
-          rng=InOrder())
+    train_all(first, X, Y, batch_size=5, epochs=1)
     assert "update_step" not in vars(first.optimizer) and first.train_function is None
     del first
     gc.collect()  # the first model's variables are gone; the compiled update is shared
     ours, reference = twins()
-    train(ours, X, Y, None, batch_size=5, epochs=2, validation_split=0.0, callbacks=[], verbose=0,
-          rng=InOrder())
+    train_all(ours, X, Y, batch_size=5, epochs=2)
     n_calls = len(compiled_calls)
     # After training, Keras's fit on the same model runs Keras's own update.
     ours.fit(X, Y, batch_size=5, epochs=1, shuffle=False, verbose=0)
@@ -107,6 +104,5 @@ def test_only_during_training_and_for_every_model(compiled_calls):
 def test_other_optimizers_keep_keras_update(compiled_calls, optimizer):
     X, Y = data()
     model = build_lstm_model(n_features=3, n_classes=2, n_units=4, seed=0, optimizer=optimizer)
-    train(model, X, Y, None, batch_size=5, epochs=1, validation_split=0.0, callbacks=[], verbose=0,
-          rng=InOrder())
+    train_all(model, X, Y, batch_size=5, epochs=1)
     assert compiled_calls == []

@@ -121,7 +121,7 @@ def test_a_big_fit_frees_the_models_of_earlier_fits(monkeypatch):
     import gc
     import weakref
 
-    from skactrec.classifier import _keras_fit
+    from skactrec.classifier import _keras_build
 
     X, y = make_sequences(20)
     small = dict(FAST, epochs=1)
@@ -132,7 +132,7 @@ def test_a_big_fit_frees_the_models_of_earlier_fits(monkeypatch):
         del earlier
         LSTMVideoClassifier(**small, random_state=1).fit(X, y)  # small: no collection
         assert model() is not None
-        monkeypatch.setattr(_keras_fit, "_COLLECT_GARBAGE_ABOVE", 1)  # every model is big
+        monkeypatch.setattr(_keras_build, "_COLLECT_GARBAGE_ABOVE", 1)  # every model is big
         LSTMVideoClassifier(**small, random_state=2).fit(X, y)
         assert model() is None
     finally:

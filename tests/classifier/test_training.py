@@ -4,17 +4,9 @@ import numpy as np
 import pytest
 
 from skactrec.classifier._lstm_model import build_lstm_model
-from skactrec.classifier._training import train
+from skactrec.classifier._training import keras_validation_split, train
 
 keras = pytest.importorskip("keras")
-
-
-class InOrder:
-    """An rng whose permutations are the identity: batches in the order of X, as
-    Keras's ``fit(shuffle=False)`` takes them."""
-
-    def permutation(self, n):
-        return np.arange(n)
 
 
 @pytest.mark.parametrize("weighted", [False, True])
@@ -28,8 +20,9 @@ def test_same_weights_and_history_as_keras_fit(weighted):
     reference.set_weights(ours.get_weights())
     # 9 training videos, batches of 4, 4 and 1: epoch metrics are averages weighted by batch size.
     # Weighted, each video's loss and accuracy count by its weight, the validation's too.
-    history = train(ours, X, Y, sample_weight, batch_size=4, epochs=3, validation_split=0.25,
-                    callbacks=[], verbose=0, rng=InOrder())
+    train_index, validation_index = keras_validation_split(12, 0.25)
+    history = train(ours, X, Y, sample_weight, batch_size=4, epochs=3, train_index=train_index,
+                    validation_index=validation_index, callbacks=[], verbose=0, shuffle_seed=None)
     expected = reference.fit(X, Y, sample_weight=sample_weight, batch_size=4, epochs=3,
                              validation_split=0.25, shuffle=False, verbose=0).history
     assert set(history) == set(expected) == {"loss", "accuracy", "val_loss", "val_accuracy"}

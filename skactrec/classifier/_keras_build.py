@@ -1,4 +1,4 @@
-"""One fit's Keras model: built and compiled through scikeras, then trained batch by batch.
+"""One fit's Keras model, built and compiled through scikeras.
 
 * **scikeras inside, not as a base class.** scikeras 0.13's ``KerasClassifier`` is not a
   valid scikit-learn >= 1.7 estimator (mixins on the right, old-style tags), and a subclass
@@ -23,46 +23,26 @@ scikeras is imported when a model is fitted, not with this module.
 
 import gc
 
-import numpy as np
 from sklearn import config_context
-
-from ._training import train
 
 # A fit whose LSTM has at least this many input weights (n_features x n_units; 9 million at
 # the paper's size, 0.3 GB with RMSProp's state) first collects garbage.
 _COLLECT_GARBAGE_ABOVE = 1_000_000
 
 
-def fit_keras_model(build, X, Y, sample_weight, *, n_input_weights, epochs, batch_size,
-                    validation_split, callbacks, verbose, seed):
-    """Build the model by ``build(**kwargs)`` through scikeras and train it on ``X`` and the
-    one-hot ``Y`` (already validated), each video weighing ``sample_weight`` in the loss
-    (None: 1); return ``(keras_classifier, history)``.
+def build_keras_classifier(build, X, Y, *, n_input_weights, epochs, batch_size, verbose):
+    """A scikeras ``KerasClassifier`` whose ``model_`` is built by ``build(**kwargs)`` and
+    compiled for ``X`` (already validated) and the one-hot ``Y``, untrained.
 
     ``n_input_weights`` (the LSTM's input kernel's size) decides whether garbage is collected
-    first. ``seed`` (an int or None) shuffles the training videos at each epoch.
+    first.
     """
     from scikeras.wrappers import KerasClassifier
 
     if n_input_weights >= _COLLECT_GARBAGE_ABOVE:
         gc.collect()  # free the models of earlier fits before a big one is built
     keras_classifier = KerasClassifier(
-        model=build,
-        epochs=epochs,
-        batch_size=batch_size,
-        validation_split=validation_split,
-        shuffle=True,
-        verbose=verbose,
-    )
+        model=build, epochs=epochs, batch_size=batch_size, shuffle=True, verbose=verbose)
     with config_context(assume_finite=True):  # X's finiteness was checked already
         keras_classifier.initialize(X, Y)
-    history = train(
-        keras_classifier.model_, X, Y, sample_weight,
-        batch_size=batch_size,
-        epochs=epochs,
-        validation_split=validation_split,
-        callbacks=callbacks,
-        verbose=verbose,
-        rng=np.random.default_rng(seed),
-    )
-    return keras_classifier, history
+    return keras_classifier
