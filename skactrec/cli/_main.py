@@ -300,3 +300,8 @@ def main(argv=None):
         message = " ".join(str(exc).split())  # one line, even for multi-line errors
         print(f"skactrec {args.command}: error: {message}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt as exc:  # Ctrl-C: what was stopped, and what is kept
+        if args.debug:
+            raise
+        print(f"skactrec {args.command}: {exc or 'stopped by Ctrl-C.'}", file=sys.stderr)
+        return 130

@@ -13,6 +13,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.utils import Bunch
 
 from ..utils._selection import best_index
+from ._journal import journaled
 from ._sweep import CountedScorer, fit_with_progress
 
 POOLING_HEAD = "mean+max pooling, logistic regression"
@@ -75,7 +76,8 @@ def flat_pipeline(featurizer, head):
     return make_pipeline(featurizer, *steps)
 
 
-def search_candidates(featurizer, candidates, X, y, *, cv, groups=None, verbose=0):
+def search_candidates(featurizer, candidates, X, y, *, cv, groups=None, journal=None,
+                      verbose=0):
     """Cross-validate each candidate head after ``featurizer``; refit the best on all videos.
 
     Parameters
@@ -92,6 +94,9 @@ def search_candidates(featurizer, candidates, X, y, *, cv, groups=None, verbose=
         The folds.
     groups : array-like, default=None
         Group of each video, for a group splitter.
+    journal : FitJournal, default=None
+        Where each fit's scores are recorded as it ends and found again: a killed search
+        run again redoes only what it had not finished (:mod:`._journal`).
     verbose : int, default=0
         ``>= 1`` shows a progress bar of the fits.
 
@@ -107,10 +112,13 @@ def search_candidates(featurizer, candidates, X, y, *, cv, groups=None, verbose=
 
     names, heads = list(candidates), list(candidates.values())
     n_splits = check_cv(cv, y, classifier=True).get_n_splits(X, y, groups)
-    scorer = CountedScorer(_fit_report, calls_per_fit=2)  # held-out and training folds
-    search = GridSearchCV(Pipeline([("vgg16framefeaturizer", featurizer), (_HEAD, heads[0])]),
-                          {_HEAD: heads}, scoring=scorer, cv=cv, refit=False,
-                          return_train_score=True, error_score="raise")
+    pipeline = Pipeline([("vgg16framefeaturizer", featurizer), (_HEAD, heads[0])])
+    scorer = _fit_report
+    if journal is not None:
+        pipeline, scorer = journaled(pipeline, scorer, journal)
+    search = GridSearchCV(pipeline, {_HEAD: heads},
+                          scoring=CountedScorer(scorer, calls_per_fit=2),  # test and train
+                          cv=cv, refit=False, return_train_score=True, error_score="raise")
     fit_with_progress(search, X, y, groups=groups, n_fits=len(heads) * n_splits,
                       label="fits (candidates x folds)", verbose=verbose)
     results = search.cv_results_

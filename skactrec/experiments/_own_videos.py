@@ -12,6 +12,7 @@ from sklearn.utils import Bunch
 from ..utils._progress import say
 from ._candidates import default_candidates, search_candidates
 from ._figures import draw_confusion
+from ._journal import FitJournal
 from ._sweep import fill_store, jsonable_params
 
 
@@ -85,6 +86,12 @@ DEFAULT_UNITS = (64, 128, 256)
 DEFAULT_LEARNING_RATES = (1e-3, 1e-4)
 
 
+def fits_folder(output):
+    """The folder of the search's fit records beside the model ``output``."""
+    output = Path(output)
+    return output.with_name(output.stem + ".fits")
+
+
 def fit_own_videos(bunch, output, *, pipeline, units=DEFAULT_UNITS,
                    learning_rates=DEFAULT_LEARNING_RATES, pooling=True, cv=5, random_state=0,
                    data=None, keep_memory=False, verbose=0):
@@ -101,7 +108,10 @@ def fit_own_videos(bunch, output, *, pipeline, units=DEFAULT_UNITS,
     bunch : Bunch
         Labelled videos, as :func:`~skactrec.datasets.load_video_files` returns them.
     output : str or os.PathLike
-        Where the model goes (joblib); its card goes beside it, with ``.json``.
+        Where the model goes (joblib); its card goes beside it, with ``.json``, and the
+        record of the search's fits in the folder ``.fits`` (:func:`fits_folder`): run
+        again after a crash or Ctrl-C, the search redoes only the fits it had not
+        finished, the interrupted one from its last epoch.
     pipeline : Pipeline
         ``make_pipeline(VGG16FrameFeaturizer(...), LSTMVideoClassifier(...))``: the
         featurizer, and the LSTM's other settings. With a featurizer ``memory``, every
@@ -144,7 +154,8 @@ def fit_own_videos(bunch, output, *, pipeline, units=DEFAULT_UNITS,
     say(verbose, f"Cross-validating {len(candidates)} candidates over {n_splits} folds, "
         f"then refitting the best on all {len(y)} videos")
     result = search_candidates(featurizer, candidates, bunch.filenames, y, cv=cv,
-                               groups=bunch.groups, verbose=verbose)
+                               groups=bunch.groups, journal=FitJournal(fits_folder(output)),
+                               verbose=verbose)
     if not keep_memory:  # the store served the search; the saved model does not name it
         result.model.set_params(vgg16framefeaturizer__memory=None)
     card = model_card(result, bunch, data=data, cv_name=cv_name)

@@ -25,6 +25,7 @@ from sklearn.utils import Bunch
 from ..utils._hardware import log_faster_setting
 from ..utils._progress import say
 from ._figures import draw_confusion, draw_sweep, draw_top
+from ._journal import FitJournal
 from ._paper import DATASETS, PAPER_RESULTS, accuracy_table, write_accuracy_csv
 from ._sweep import fill_store, jsonable_params, sweep_scores, sweep_units
 
@@ -95,8 +96,11 @@ def reproduce(
         ``block5_pool`` flattened, ImageNet weights), as in ``VGG16FrameFeaturizer()`` if
         None. Its ``memory`` is the feature store, ``<output_dir>/features`` if None:
         videos already there are read, not recomputed, so an interrupted run resumes where
-        it stopped. ``dtype="float16"`` halves the store's size; ``compute_dtype`` is the
-        type VGG16 computes in (``"bfloat16"`` is faster on CPUs with AVX512-BF16 or AMX).
+        it stopped. So does the sweep: each fit's scores are recorded in
+        ``<output_dir>/fits`` as it ends, and a run of the same data and settings takes
+        them from there; the fit under way resumes from its last epoch.
+        ``dtype="float16"`` halves the store's size; ``compute_dtype`` is the type VGG16
+        computes in (``"bfloat16"`` is faster on CPUs with AVX512-BF16 or AMX).
     classifier : LSTMVideoClassifier, default=None
         The LSTM (cloned), its ``n_units`` set by the sweep: the paper's model, trained as
         the paper trains it, as in ``LSTMVideoClassifier(random_state=0)`` if None.
@@ -180,7 +184,8 @@ def reproduce(
     shown = _pick_videos(data.y, data.splits[-1][1], n_top)
     search = sweep_units(pipeline, data.filenames, data.y, units=units, cv=data.splits,
                          scoring=HeldOutScorer(data.labels, data.filenames[shown]),
-                         refit=False, n_jobs=n_jobs, verbose=verbose)
+                         refit=False, journal=FitJournal(output_dir / "fits"),
+                         n_jobs=n_jobs, verbose=verbose)
     sweep = _results(search, data, shown)
     _say(verbose, dataset, f"best: {sweep.best_units} units ({sweep.best_score:.2%})")
 

@@ -17,6 +17,7 @@ from sklearn.utils import Bunch
 
 from ..utils._progress import Progress
 from ..utils._selection import best_index
+from ._journal import journaled
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +95,7 @@ def _refit_best(cv_results):
 
 
 def sweep_units(pipeline, X, y, *, units, cv, groups=None, scoring=None, refit=True,
-                n_jobs=None, verbose=0):
+                journal=None, n_jobs=None, verbose=0):
     """``GridSearchCV`` of ``pipeline`` over its LSTM's units: the fitted search.
 
     Parameters
@@ -117,6 +118,11 @@ def sweep_units(pipeline, X, y, *, units, cv, groups=None, scoring=None, refit=T
     refit : bool, default=True
         Refit the best unit count on all of ``X``. The best is the highest mean test
         score, ties to the fewest units (single-metric scoring only).
+    journal : FitJournal, default=None
+        Record each fit's scores there as it ends, and take them from there when they
+        are on record: a killed search run again redoes only the fits it had not
+        finished, the interrupted one from its backup (:mod:`._journal`). Only without
+        ``refit``.
     n_jobs : int, default=None
         Parallel fits (joblib; on a Dask cluster inside
         ``joblib.parallel_config(backend="dask")``).
@@ -133,8 +139,12 @@ def sweep_units(pipeline, X, y, *, units, cv, groups=None, scoring=None, refit=T
 
     units = sorted(int(u) for u in units)
     n_splits = check_cv(cv, y, classifier=True).get_n_splits(X, y, groups)
-    scorer = CountedScorer(get_scorer("accuracy") if scoring is None else scoring)
-    search = GridSearchCV(pipeline, {UNITS_PARAM: units}, scoring=scorer, cv=cv,
+    scorer = get_scorer("accuracy") if scoring is None else scoring
+    if journal is not None:
+        if refit:
+            raise ValueError("a journal records scores, not models: use it with refit=False.")
+        pipeline, scorer = journaled(pipeline, scorer, journal)
+    search = GridSearchCV(pipeline, {UNITS_PARAM: units}, scoring=CountedScorer(scorer), cv=cv,
                           refit=_refit_best if refit else False, n_jobs=n_jobs,
                           error_score="raise")
     logger.debug("GridSearchCV over %s = %s, %d folds", UNITS_PARAM, units, n_splits)

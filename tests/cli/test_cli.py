@@ -104,6 +104,20 @@ def test_predict_errors_are_one_line_unless_debug(saved_model, tmp_path, capsys)
         main(["--debug", "predict", "v.mp4", "--model", str(tmp_path / "missing.joblib")])
 
 
+def test_ctrl_c_is_one_line_and_exit_status_130(saved_model, monkeypatch, capsys):
+    from skactrec.cli import _main
+
+    def stopped(args):
+        raise KeyboardInterrupt("Training stopped by Ctrl-C at epoch 3 of 50, after batch 2 "
+                                "of 8; the backup in b holds the end of epoch 2: fit again")
+
+    monkeypatch.setattr(_main, "_predict", stopped)  # the parser is built by main
+    assert main(["predict", "v.mp4", "--model", str(saved_model[1])]) == 130
+    err = capsys.readouterr().err
+    assert err == ("skactrec predict: Training stopped by Ctrl-C at epoch 3 of 50, after batch 2 "
+                   "of 8; the backup in b holds the end of epoch 2: fit again\n")
+
+
 def test_every_option_is_documented_with_its_default():
     import argparse
 

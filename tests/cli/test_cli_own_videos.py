@@ -87,6 +87,27 @@ def test_fit_prints_each_candidate_and_saves_model_and_card(fitted, class_folder
     assert not list(model_path.parent.glob(".*.partial.*"))  # no half-written file left
 
 
+def test_fit_again_takes_the_search_from_its_record(fitted, class_folders, monkeypatch):
+    """Each fit's scores were recorded beside the model as it ended: the same command run
+    again (after a crash, or to see the table) fits only the best model on all videos."""
+    from skactrec.classifier import _classifier
+
+    model, (_, out, _) = fitted
+    assert any((model.parent / "actions.fits" / "scores").rglob("*.json"))
+    fits = []
+    fit = _classifier.fit_classifier
+    monkeypatch.setattr(_classifier, "fit_classifier", lambda *a, **k: fits.append(1) or fit(
+        *a, **k))
+    monkeypatch.setenv("SKACTREC_DATA", str(model.parent / "data_home"))
+    code, again, err = _run(["-q", "fit", str(class_folders), "--output", str(model),
+                             "--groups", r"g(\d+)", "--units", "2", "4", "--learning-rates",
+                             "0.01", "--temporal-pooling", "attention", *SETTINGS])
+    assert code == 0, err
+    assert len(fits) <= 1  # the refit of the best, when it is an LSTM
+    table = [line for line in out.splitlines() if "+-" in line]
+    assert [line for line in again.splitlines() if "+-" in line] == table
+
+
 def test_evaluate_prints_and_writes_the_report(fitted, class_folders, tmp_path):
     model_path, _ = fitted
     code, out, err = _run(["-q", "evaluate", str(class_folders), "--model", str(model_path),

@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 from _features import store_entries
 
@@ -149,11 +150,22 @@ def test_the_sweep_is_a_grid_search_without_refit(run):
     assert TINY["featurizer"].memory is None and TINY["classifier"].n_units == 360
 
 
-def test_second_run_reads_every_video_from_the_store(run, kth_home):
+def test_second_run_reads_every_video_from_the_store_and_every_fit_from_its_record(
+        run, kth_home, monkeypatch):
+    from skactrec.classifier import _classifier
+
+    fits = []
+    fit = _classifier.fit_classifier
+    monkeypatch.setattr(_classifier, "fit_classifier", lambda *a, **k: fits.append(1) or fit(
+        *a, **k))
     before = n_vgg16_frames()
     again = reproduce("kth", data_home=kth_home, output_dir=run.output_dir, **TINY)
     assert n_vgg16_frames() == before
+    assert fits == []  # each fit's scores were recorded in <output>/fits as it ended
     assert again.units == run.units
+    np.testing.assert_array_equal(again.fold_accuracy, run.fold_accuracy)
+    np.testing.assert_array_equal(again.confusion_matrix, run.confusion_matrix)
+    np.testing.assert_array_equal(again.top_k.scores, run.top_k.scores)
 
 
 @pytest.mark.parametrize("kwargs, match", [
