@@ -11,6 +11,7 @@ from sklearn.utils.multiclass import check_classification_targets
 
 from ._early_stopping import ValidationStopper, stratified_validation
 from ._fit_check import warn_if_not_fitted
+from ._fused_rmsprop import install_fused_rmsprop
 from ._keras_build import build_keras_classifier
 from ._lstm_model import build_lstm_model
 from ._seeding import seeded
@@ -168,6 +169,7 @@ def _build(estimator, X, Y, seed):
         build, X, Y, n_input_weights=estimator.n_features_in_ * estimator.n_units,
         epochs=estimator.epochs, batch_size=estimator.batch_size, verbose=estimator.verbose)
     estimator.model_ = estimator.keras_classifier_.model_
+    install_fused_rmsprop(estimator.model_)  # continued fits reuse one traced train step
     estimator._network_parameters = {name: getattr(estimator, name)
                                      for name in NETWORK_PARAMETERS}
 

@@ -39,11 +39,27 @@ def fused_rmsprop_updates(model):
     uncentred ``keras.optimizers.RMSprop`` without momentum, as ``build_lstm_model`` makes.
     Only that optimizer instance is changed, and only until the block ends, when the
     model's train step traced in the block is dropped (Keras traces it anew at its next
-    use, with Keras's update).
+    use, with Keras's update). A model given the compiled pass for good
+    (:func:`install_fused_rmsprop`) keeps it, and its traced train step, after the block.
     """
     rmsprop = _plain_rmsprop(model.optimizer)
     if rmsprop is None or "update_step" in vars(rmsprop):
         yield
+        return
+    install_fused_rmsprop(model)
+    try:
+        yield
+    finally:
+        del rmsprop.update_step
+        model.train_function = None
+
+
+def install_fused_rmsprop(model):
+    """Give ``model``'s optimizer the compiled pass for good (see
+    :func:`fused_rmsprop_updates`), so that training runs one after the other
+    (``partial_fit``, ``warm_start``) reuse one traced train step."""
+    rmsprop = _plain_rmsprop(model.optimizer)
+    if rmsprop is None or "update_step" in vars(rmsprop):
         return
     keras_update_step = rmsprop.update_step
 
@@ -60,13 +76,8 @@ def fused_rmsprop_updates(model):
             tf.constant(rmsprop.rho, dtype), tf.constant(rmsprop.epsilon, dtype),
         )
 
-    model.train_function = None  # a step traced before the block has Keras's update
+    model.train_function = None  # a step traced before has Keras's update
     rmsprop.update_step = update_step
-    try:
-        yield
-    finally:
-        del rmsprop.update_step
-        model.train_function = None
 
 
 @functools.cache
