@@ -47,6 +47,9 @@ NOT_RUN = {
     "dress_rehearsal.py": "writes and featurizes KTH's 599 clips even with --smoke (about 3 "
                           "minutes here); reproduce, which it times, is tested in "
                           "tests/experiments",
+    "resume_reproduce.py": "writes KTH's 599 clips and runs reproduce three times in "
+                           "subprocesses even with --smoke; the journal it shows is tested in "
+                           "tests/experiments/test_journal.py",
 }
 
 
