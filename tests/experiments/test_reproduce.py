@@ -268,16 +268,16 @@ def test_store_is_filled_chunk_by_chunk_and_bad_videos_named_by_their_index(
 
 def test_cli_compute_dtype_and_pooling_reach_vgg16_and_the_lstms(run, kth_home, tmp_path,
                                                                 capsys, monkeypatch):
-    from skactrec.classifier import _classifier
+    from skactrec.classifier import _fitting
 
-    built, build = [], _classifier.build_lstm_model
+    built, build = [], _fitting.build_lstm_model
 
     @functools.wraps(build)  # scikeras passes what the signature takes
     def spy(**kwargs):
         built.append((kwargs["compute_dtype"], kwargs["temporal_pooling"]))
         return build(**kwargs)
 
-    monkeypatch.setattr(_classifier, "build_lstm_model", spy)
+    monkeypatch.setattr(_fitting, "build_lstm_model", spy)
     output = tmp_path / "bf16"
     code = main(["reproduce", "kth", "--data-home", str(kth_home), "--output", str(output),
                  *CLI_TINY, "--compute-dtype", "bfloat16", "--temporal-pooling", "attention"])
