@@ -54,7 +54,7 @@ class ValidationStopper:
 
     def state(self):
         """``(scalars, arrays)``: what a backup keeps of it."""
-        return ({"scores": self.scores, "no_improvement": self.no_improvement},
+        return ({"scores": list(self.scores), "no_improvement": self.no_improvement},
                 list(self.best_weights or []))
 
     def load_state(self, scalars, arrays):
