@@ -67,7 +67,7 @@ def run_killed(command, output, kill_after):
 
 
 def table(output):
-    return json.loads((Path(output) / "summary.json").read_text())["mean_accuracy"]
+    return json.loads((Path(output) / "summary.json").read_text())["accuracy_by_units"]
 
 
 def main(argv=None):
@@ -95,6 +95,7 @@ def main(argv=None):
         seconds = time.perf_counter() - start
         made = len(set(records(resumed)) - before)
         same = table(resumed) == table(reference)
+        print(f"accuracy by units, uninterrupted: {table(reference)}; resumed: {table(resumed)}")
     total = len(args.units)
     print(f"{total} fits (units {args.units} x 1 fold, {args.epochs} epochs): killed with "
           f"{done} on record and the next backed up at epoch {epoch}; the run again made "
