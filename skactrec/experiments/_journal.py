@@ -78,7 +78,7 @@ def data_key(X, y):
 
 def fit_key(estimator, X, y):
     """SHA-256 of what decides a fit of ``estimator`` on ``X, y``."""
-    from .. import __version__
+    from .._version import __version__
 
     params = {}
     for name, value in estimator.get_params(deep=True).items():
