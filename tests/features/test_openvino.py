@@ -6,6 +6,7 @@ import sys
 
 import numpy as np
 import pytest
+from _signals import default_ctrl_c
 
 from skactrec import VGG16FrameFeaturizer
 from skactrec.features._engines import get_extractor
@@ -181,5 +182,6 @@ def test_ctrl_c_after_a_freed_openvino_model_is_a_keyboard_interrupt(ov):
     import subprocess
 
     child = subprocess.run([sys.executable, "-c", CTRL_C_AFTER_OPENVINO], capture_output=True,
+                           preexec_fn=default_ctrl_c,
                            text=True, timeout=300)
     assert (child.returncode, child.stdout) == (0, "KeyboardInterrupt\n"), child.stderr[-2000:]

@@ -9,6 +9,7 @@ from pathlib import Path
 import imageio_ffmpeg
 import numpy as np
 import pytest
+from _signals import default_ctrl_c
 
 from skactrec import VideoReadError, read_video
 from skactrec.video._ffmpeg import ffmpeg_lines, ffmpeg_reason
@@ -154,7 +155,7 @@ def interrupt_child(script, video, work, tmp_path, delay):
     import subprocess
 
     child = subprocess.Popen([sys.executable, "-c", INTERRUPTED_CHILD, script, str(video), work],
-                             stdout=subprocess.PIPE, text=True)
+                             stdout=subprocess.PIPE, text=True, preexec_fn=default_ctrl_c)
     try:
         assert child.stdout.readline() == "ready\n"
         deadline = time.monotonic() + 30
