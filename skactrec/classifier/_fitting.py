@@ -2,6 +2,7 @@
 network (a new one, or the fitted one continued), which videos train and which validate,
 then the seeded training and the fitted attributes."""
 
+import contextlib
 import functools
 from numbers import Integral
 
@@ -52,12 +53,8 @@ def fit_classifier(estimator, X, y, sample_weight, *, incremental, classes=None)
     weights = video_weights(sample_weight, estimator.class_weight, X, y, estimator.classes_)
 
     seed = _seed(estimator.random_state)
-    if seed is None:
+    with contextlib.nullcontext() if seed is None else seeded(seed):
         history, stopper = _train(estimator, X, Y, y, weights, seed, continuing, incremental)
-    else:
-        with seeded(seed):
-            history, stopper = _train(estimator, X, Y, y, weights, seed, continuing,
-                                      incremental)
     _set_fitted_attributes(estimator, history, stopper, continuing)
     if not incremental:
         warn_if_not_fitted(estimator, Y, weights)
@@ -74,14 +71,16 @@ def _seed(random_state):
 
 
 def _set_classes(estimator, y, classes):
-    """Set ``classes_`` (from ``classes`` when given, else from ``y``); ``y``'s codes."""
-    name = type(estimator).__name__
-    estimator.classes_ = np.unique(y if classes is None else np.asarray(classes))
-    if len(estimator.classes_) < 2:
+    """Set ``classes_`` (from ``classes`` when given, else from ``y``), once ``y`` is known
+    to fit them; ``y``'s codes."""
+    found = np.unique(y if classes is None else np.asarray(classes))
+    if len(found) < 2:
         raise ValueError(
-            f"{name} needs samples of at least 2 classes in the data, but the data "
-            f"contains only one class: {estimator.classes_.tolist()[0]!r}.")
-    return _encode(estimator.classes_, y, "classes")
+            f"{type(estimator).__name__} needs samples of at least 2 classes in the data, "
+            f"but the data contains only one class: {found.tolist()[0]!r}.")
+    codes = _encode(found, y, "classes")
+    estimator.classes_ = found
+    return codes
 
 
 def _encode_continued(estimator, y, incremental):

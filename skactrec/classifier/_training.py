@@ -112,16 +112,15 @@ def train(model, X, Y, sample_weight, *, train_index, validation_index, batch_si
     loop = _Loop(model, X, Y, sample_weight, train_batches, validation_batches, steps,
                  callback_list, backup, stopper)
     try:
-        with fused_rmsprop_updates(model), stop_after_batch_on_ctrl_c() as ctrl_c:
-            loop.run(progress, epochs, ctrl_c)
+        try:
+            with fused_rmsprop_updates(model), stop_after_batch_on_ctrl_c() as ctrl_c:
+                loop.run(progress, epochs, ctrl_c)
+        finally:
+            if backup is not None:
+                backup.close()  # the snapshot in flight written, whatever ended the run
     except TrainingInterrupted:
-        if backup is not None:
-            backup.close()  # the snapshot in flight written, before the message names it
         raise KeyboardInterrupt(TrainingInterrupted.message(
             progress, epochs, steps, backup)) from None
-    finally:
-        if backup is not None:
-            backup.close()
     epoch_logs = {name: values[-1] for name, values in progress.history.items()}
     callback_list.on_train_end(epoch_logs)
     if backup is not None:

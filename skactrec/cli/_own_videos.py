@@ -154,8 +154,8 @@ def candidates_table(result):
                 f"{result.train[i]:8.3f}")
         if result.unfitted[i]:
             line += (f"  did not fit in {result.unfitted[i]} of {result.n_splits} folds "
-                     "(training loss near guessing: try a tenth of its learning rate, or more "
-                     "epochs)")
+                     "(training loss above half of guessing's: try a tenth of its learning "
+                     "rate, or more epochs)")
         lines.append(line + ("  <- best" if i == result.best else ""))
     return "\n".join(lines)
 

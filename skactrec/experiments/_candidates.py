@@ -57,8 +57,9 @@ def default_candidates(classifier, *, units, learning_rates, pooling=True):
 
 
 def _fit_report(estimator, X, y):
-    """Scorer: accuracy, and 1 where the last step's training loss stayed near guessing (an
-    LSTM's ``ConvergenceWarning``; read on the training folds, which it was fitted on)."""
+    """Scorer: accuracy, and 1 where the last step's training loss stayed above half of
+    guessing's (an LSTM's ``ConvergenceWarning``; read on the training folds, which it was
+    fitted on)."""
     from ..classifier._fit_check import unfitted_loss
 
     head = estimator[-1]
