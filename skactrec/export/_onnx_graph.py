@@ -93,20 +93,12 @@ def pipeline_to_onnx(pipeline, opset=18):
         x = node("Flatten", [x], "pooled", axis=1)
     shape = node("Concat", [videos_frames, const("features_dim", [-1])], "seq_shape", axis=0)
     x = node("Reshape", [x, shape], "sequences")  # (videos, frames, features)
-    x = node("Transpose", [x], "time_major", perm=[1, 0, 2])
 
-    kernel, recurrent, bias = classifier.model_.get_layer("lstm").get_weights()
-    units = recurrent.shape[0]
-    nodes.append(helper.make_node(
-        "LSTM", [x, const("lstm_W", _gates_for_onnx(kernel).T[None].copy()),
-                 const("lstm_R", _gates_for_onnx(recurrent).T[None].copy()),
-                 const("lstm_B", np.concatenate([_gates_for_onnx(bias),
-                                                 np.zeros(4 * units, np.float32)])[None])],
-        ["lstm_Y", "lstm_Y_h"], hidden_size=units))
-    x = node("Squeeze", ["lstm_Y_h", const("a0", [0])], "last_state")
-    dense_w, dense_b = classifier.model_.get_layer("output").get_weights()
-    x = node("Gemm", [x, const("dense_w", dense_w), const("dense_b", dense_b)], "logits")
-    node("Softmax", [x], "probabilities", axis=1)
+    head = pipeline.steps[1:]
+    if len(head) == 1:
+        _lstm_head(classifier, x, node, const, nodes, helper)
+    else:
+        _pooling_head([step for _, step in head], x, node, const)
 
     for tensor in inits:  # int64 index constants
         if tensor.data_type == TensorProto.INT32:
@@ -120,5 +112,85 @@ def pipeline_to_onnx(pipeline, opset=18):
                                        ["videos", len(classifier.classes_)])],
         inits)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+    helper.set_model_props(model, metadata(pipeline))
     onnx.checker.check_model(model)
     return model
+
+
+def metadata(pipeline):
+    """What a consumer needs to read frames as the model does and name its outputs."""
+    import json
+
+    from .._version import __version__
+    from ..features._weights import weights_identity
+
+    featurizer = pipeline[0]
+    return {"classes": json.dumps([str(c) for c in pipeline[-1].classes_]),
+            "n_frames": str(featurizer.n_frames),
+            "frame_size": json.dumps(list(_frame_size(featurizer))),
+            "sampling": str(featurizer.sampling), "layer": featurizer.layer,
+            "pooling": str(featurizer.pooling),
+            "weights": weights_identity(featurizer.weights),
+            "skactrec": __version__, "precision": "float32"}
+
+
+def _lstm_head(classifier, x, node, const, nodes, helper):
+    """(videos, frames, features) -> probabilities, through the fitted LSTM and its head."""
+    x = node("Transpose", [x], "time_major", perm=[1, 0, 2])
+    kernel, recurrent, bias = classifier.model_.get_layer("lstm").get_weights()
+    units = recurrent.shape[0]
+    nodes.append(helper.make_node(
+        "LSTM", [x, const("lstm_W", _gates_for_onnx(kernel).T[None].copy()),
+                 const("lstm_R", _gates_for_onnx(recurrent).T[None].copy()),
+                 const("lstm_B", np.concatenate([_gates_for_onnx(bias),
+                                                 np.zeros(4 * units, np.float32)])[None])],
+        ["lstm_Y", "lstm_Y_h"], hidden_size=units))
+    if classifier.temporal_pooling == "attention":
+        states = node("Squeeze", ["lstm_Y", const("a1", [1])], "states_time_major")
+        states = node("Transpose", [states], "states", perm=[1, 0, 2])  # (videos, frames, U)
+        score_w, score_b = classifier.model_.get_layer("attention_score").get_weights()
+        scores = node("Add", [node("MatMul", [states, const("score_w", score_w)], "scores_w"),
+                              const("score_b", score_b)], "scores")
+        weights = node("Softmax", [scores], "frame_weights", axis=1)
+        x = node("ReduceSum", [node("Mul", [states, weights], "weighted"),
+                               const("a1b", [1])], "last_state", keepdims=0)
+    else:
+        x = node("Squeeze", ["lstm_Y_h", const("a0", [0])], "last_state")
+    dense_w, dense_b = classifier.model_.get_layer("output").get_weights()
+    x = node("Gemm", [x, const("dense_w", dense_w), const("dense_b", dense_b)], "logits")
+    if classifier.output_activation == "softmax":
+        node("Softmax", [x], "probabilities", axis=1)
+    else:  # predict_proba divides each row of sigmoids by its sum
+        x = node("Sigmoid", [x], "sigmoids")
+        total = node("ReduceSum", [x, const("a1c", [1])], "sigmoid_sum", keepdims=1)
+        node("Div", [x, total], "probabilities")
+
+
+def _pooling_head(steps, x, node, const):
+    """(videos, frames, features) -> probabilities, through TemporalPooling, StandardScaler
+    and LogisticRegression."""
+    pooling, scaler, logistic = steps
+    parts = []
+    for statistic in pooling.statistics:
+        axis = const(f"t_{statistic}", [1])
+        if statistic == "std":
+            mean = node("ReduceMean", [x, axis], "std_mean", keepdims=1)
+            centred = node("Sub", [x, mean], "std_centred")
+            square = node("Mul", [centred, centred], "std_square")
+            parts.append(node("Sqrt", [node("ReduceMean", [square, axis], "std_var",
+                                            keepdims=0)], "std"))
+        else:
+            op = {"mean": "ReduceMean", "max": "ReduceMax", "min": "ReduceMin"}[statistic]
+            parts.append(node(op, [x, axis], f"pooled_{statistic}", keepdims=0))
+    x = node("Concat", parts, "video_statistics", axis=1)
+    x = node("Div", [node("Sub", [x, const("scaler_mean", scaler.mean_.astype(np.float32))],
+                          "scaler_centred"),
+                     const("scaler_scale", scaler.scale_.astype(np.float32))], "standardized")
+    x = node("Gemm", [x, const("logistic_w", logistic.coef_.T.astype(np.float32)),
+                      const("logistic_b", logistic.intercept_.astype(np.float32))], "decision")
+    if logistic.coef_.shape[0] == 1:  # binary: [1 - expit(d), expit(d)]
+        p = node("Sigmoid", [x], "p1")
+        node("Concat", [node("Sub", [const("one", np.ones((1, 1), np.float32)), p], "p0"), p],
+             "probabilities", axis=1)
+    else:
+        node("Softmax", [x], "probabilities", axis=1)
