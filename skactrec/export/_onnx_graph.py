@@ -194,3 +194,63 @@ def _pooling_head(steps, x, node, const):
              "probabilities", axis=1)
     else:
         node("Softmax", [x], "probabilities", axis=1)
+
+
+FORMATS = ("onnx",)
+
+
+def export_model(model, path, format="onnx"):
+    """Write a fitted skactrec Pipeline as one graph that runs without skactrec.
+
+    Parameters
+    ----------
+    model : Pipeline
+        Fitted ``make_pipeline(VGG16FrameFeaturizer(...), LSTMVideoClassifier(...))``, or
+        the pooling head's ``make_pipeline(featurizer, TemporalPooling(...),
+        StandardScaler(), LogisticRegression())``.
+    path : str or os.PathLike
+        The file to write; its folder must exist.
+    format : {"onnx"}, default="onnx"
+        ONNX: input ``frames``, uint8 ``(videos, n_frames, height, width, 3)`` as
+        :func:`~skactrec.read_video` gives them; output ``probabilities``.
+
+    Returns
+    -------
+    path : pathlib.Path
+    """
+    from pathlib import Path
+
+    from sklearn.exceptions import NotFittedError
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+    from sklearn.utils.validation import check_is_fitted
+
+    from ..classifier import LSTMVideoClassifier, TemporalPooling
+    from ..features import VGG16FrameFeaturizer
+
+    if format not in FORMATS:
+        raise ValueError(f"format must be one of {FORMATS}; got {format!r}.")
+    kinds = [type(step) for _, step in getattr(model, "steps", [])]
+    if not isinstance(model, Pipeline) or kinds not in (
+            [VGG16FrameFeaturizer, LSTMVideoClassifier],
+            [VGG16FrameFeaturizer, TemporalPooling, StandardScaler, LogisticRegression]):
+        raise ValueError(
+            "export_model takes a fitted Pipeline of VGG16FrameFeaturizer then "
+            "LSTMVideoClassifier (or TemporalPooling, StandardScaler, LogisticRegression); "
+            f"got {type(model).__name__}" + (f" of {[k.__name__ for k in kinds]}" if kinds
+                                              else "") + ".")
+    try:
+        check_is_fitted(model[-1])
+    except NotFittedError:
+        raise ValueError("export_model takes a fitted Pipeline: fit it first.") from None
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise ValueError(f"The folder of {path} does not exist.")
+    try:
+        import onnx  # noqa: F401
+    except ImportError:
+        raise ImportError("format='onnx' needs the onnx package: pip install "
+                          "'skactrec[onnx]'.") from None
+    path.write_bytes(pipeline_to_onnx(model).SerializeToString())
+    return path

@@ -63,3 +63,50 @@ def test_metadata_names_the_classes_and_the_frames():
     assert json.loads(props["classes"]) == ["jump", "run", "walk"]
     assert props["n_frames"] == "4" and json.loads(props["frame_size"]) == [32, 32]
     assert props["layer"] == "block2_pool" and props["precision"] == "float32"
+
+
+SERVE = """
+import json, sys
+import numpy as np, onnxruntime
+frames = np.load(sys.argv[2])
+session = onnxruntime.InferenceSession(sys.argv[1])
+props = session.get_modelmeta().custom_metadata_map
+print(json.dumps({"proba": session.run(None, {"frames": frames})[0].tolist(),
+                  "classes": json.loads(props["classes"]),
+                  "imported": sorted(m for m in sys.modules
+                                     if m.split(".")[0] in ("skactrec", "tensorflow", "keras"))}))
+"""
+
+
+def test_onnxruntime_alone_reads_real_clips_as_the_pipeline(shared_videos, tmp_path):
+    import subprocess
+    import sys
+
+    from skactrec import read_video
+    from skactrec.export._onnx_graph import export_model
+
+    clips = sorted(shared_videos)[:4]
+    frames = np.stack([read_video(c, n_frames=4, frame_size=32) for c in clips])
+    pipe = make_pipeline(featurizer(), LSTMVideoClassifier(n_units=4, epochs=1,
+                                                           random_state=0))
+    pipe.fit([str(c) for c in clips], ["a", "b", "a", "b"])
+    path = export_model(pipe, tmp_path / "model.onnx")
+    np.save(tmp_path / "frames.npy", frames)
+    out = subprocess.run([sys.executable, "-c", SERVE, str(path), str(tmp_path / "frames.npy")],
+                         capture_output=True, text=True, check=True)
+    served = json.loads(out.stdout)
+    assert served["imported"] == [] and served["classes"] == ["a", "b"]
+    np.testing.assert_allclose(served["proba"], pipe.predict_proba([str(c) for c in clips]),
+                               atol=1e-5)
+
+
+@pytest.mark.parametrize("model, kwargs, match", [
+    (LSTMVideoClassifier(), {}, "takes a fitted Pipeline of VGG16FrameFeaturizer"),
+    (make_pipeline(featurizer(), LSTMVideoClassifier()), {}, "fit it first"),
+    (make_pipeline(featurizer(), LSTMVideoClassifier()), {"format": "tflite"}, "format must"),
+])
+def test_bad_inputs_are_named(model, kwargs, match, tmp_path):
+    from skactrec.export._onnx_graph import export_model
+
+    with pytest.raises(ValueError, match=match):
+        export_model(model, tmp_path / "m.onnx", **kwargs)
