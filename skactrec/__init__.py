@@ -14,6 +14,7 @@ from . import _moved_modules
 from ._version import __version__
 from .classifier import LSTMVideoClassifier, TemporalPooling
 from .experiments import reproduce
+from .export import export_model
 from .features import (
     BatchVideoReadError,
     VGG16FrameFeaturizer,
@@ -36,6 +37,7 @@ __all__ = [
     "VideoReadError",
     "WeightsNotFoundError",
     "convert_vgg16_weights",
+    "export_model",
     "plot_timeline",
     "plot_top_k",
     "plot_unit_sweep",

@@ -21,6 +21,7 @@ VGG16_LAYERS = tuple(
     for name in [f"block{block}_conv{i}" for i in range(1, n_convs + 1)] + [f"block{block}_pool"]
 )
 POOLINGS = ("avg", "max")
+_POLICY_LOCK = threading.Lock()  # one thread at a time changes Keras's global dtype policy
 MIN_FRAME_SIZE = 32  # Keras's VGG16 without its top refuses smaller inputs.
 
 # ImageNet channel means in BGR order: Keras's VGG16 ``preprocess_input`` ("caffe" mode).
@@ -80,27 +81,10 @@ class FrameFeatureExtractor:
     """
 
     def __init__(self, layer, frame_size, weights_path, pooling, compute_dtype="float32"):
-        import keras
         import tensorflow as tf
 
         height, width = frame_size
-        # keras.applications take no dtype: the global policy sets it while the model is
-        # built (under get_extractor's lock), then the caller's policy is restored.
-        previous = keras.config.dtype_policy()
-        keras.config.set_dtype_policy(COMPUTE_DTYPES[compute_dtype])
-        try:
-            base = keras.applications.VGG16(
-                include_top=False,
-                weights=None,
-                input_shape=(height, width, 3),
-            )
-        finally:
-            keras.config.set_dtype_policy(previous)
-        if weights_path is None:
-            _set_random_weights(base)
-        else:
-            set_vgg16_weights(base, read_vgg16_weights(weights_path))
-        model = keras.Model(base.input, base.get_layer(layer).output, name=f"vgg16_{layer}")
+        model = build_vgg16(layer, frame_size, weights_path, compute_dtype)
         mean = tf.constant(_BGR_MEAN)
 
         @tf.function(
@@ -147,6 +131,46 @@ class FrameFeatureExtractor:
     def _run(self, batch):
         """Features of one batch of frames, as a float32 NumPy array."""
         return self.forward(batch).numpy()
+
+
+def build_vgg16(layer, frame_size, weights_path, compute_dtype="float32"):
+    """Keras's VGG16 convolutional base with the given weights, cut at ``layer``.
+
+    Parameters
+    ----------
+    layer : str
+        The last layer kept, by Keras name.
+    frame_size : tuple of int
+        ``(height, width)`` of the input frames.
+    weights_path : path or None
+        A VGG16 weights file (:func:`~skactrec.features._weights_files.read_vgg16_weights`),
+        or None for the fixed-seed random weights.
+    compute_dtype : {"float32", "bfloat16", "float16"}, default="float32"
+        Keras's dtype policy of the layers (mixed precision keeps float32 weights).
+
+    Returns
+    -------
+    model : keras.Model
+        Input: preprocessed float frames ``(n, height, width, 3)`` (BGR minus the ImageNet
+        means); output: the layer's.
+    """
+    import keras
+
+    # keras.applications take no dtype: the global policy sets it while the model is built,
+    # then the caller's policy is restored.
+    with _POLICY_LOCK:
+        previous = keras.config.dtype_policy()
+        keras.config.set_dtype_policy(COMPUTE_DTYPES[compute_dtype])
+        try:
+            base = keras.applications.VGG16(include_top=False, weights=None,
+                                            input_shape=(*frame_size, 3))
+        finally:
+            keras.config.set_dtype_policy(previous)
+    if weights_path is None:
+        _set_random_weights(base)
+    else:
+        set_vgg16_weights(base, read_vgg16_weights(weights_path))
+    return keras.Model(base.input, base.get_layer(layer).output, name=f"vgg16_{layer}")
 
 
 def _set_random_weights(model):
