@@ -9,6 +9,7 @@ import os
 import sys
 
 from .._version import __version__
+from ._export_command import add_command as add_export_command
 from ._options import add_model_options, default_of, load_model, model_estimators
 from ._own_videos import add_commands as add_own_video_commands
 
@@ -48,6 +49,7 @@ def _build_parser():
     _add_predict(commands)
     add_own_video_commands(commands)
     _add_convert_weights(commands)
+    add_export_command(commands)
     return parser
 
 
@@ -242,7 +244,8 @@ def _predict(args):
     return 0
 
 
-_COMMANDS_USING_TENSORFLOW = ("demo", "reproduce", "predict", "fit", "evaluate", "timeline")
+_COMMANDS_USING_TENSORFLOW = ("demo", "reproduce", "predict", "fit", "evaluate", "timeline",
+                              "export")
 
 
 def _start_tensorflow_quietly():

@@ -104,6 +104,38 @@ def test_predict_errors_are_one_line_unless_debug(saved_model, tmp_path, capsys)
         main(["--debug", "predict", "v.mp4", "--model", str(tmp_path / "missing.joblib")])
 
 
+def test_export_writes_the_model_as_onnx_beside_it(saved_model, synthetic_videos, capsys):
+    ort = pytest.importorskip("onnxruntime")
+    import numpy as np
+
+    from skactrec import read_video
+
+    pipe, path = saved_model
+    assert main(["export", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"wrote {path.with_suffix('.onnx')} (") and out.endswith(
+        "MB): uint8 frames (videos, 4, 32, 32, 3) -> probabilities of 4 classes\n")
+    videos = list(synthetic_videos.filenames[:2])
+    frames = np.stack([read_video(v, n_frames=4, frame_size=32) for v in videos])
+    session = ort.InferenceSession(str(path.with_suffix(".onnx")))
+    np.testing.assert_allclose(session.run(None, {"frames": frames})[0],
+                               pipe.predict_proba(videos), atol=1e-5)
+
+
+def test_export_errors_are_one_line(saved_model, tmp_path, capsys):
+    import joblib
+
+    pipe, path = saved_model
+    joblib.dump(pipe[-1], tmp_path / "head.joblib")
+    assert main(["export", str(tmp_path / "head.joblib")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("skactrec export: error: export_model "
+                                                    "takes a fitted Pipeline")
+    assert main(["export", str(path), "--format", "keras", "--output",
+                 str(tmp_path / "missing" / "m.keras")]) == 1
+    assert "folder" in capsys.readouterr().err and not (tmp_path / "missing").exists()
+
+
 def test_ctrl_c_is_one_line_and_exit_status_130(saved_model, monkeypatch, capsys):
     from skactrec.cli import _main
 
@@ -126,7 +158,7 @@ def test_every_option_is_documented_with_its_default():
     parser = _build_parser()
     subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     assert set(subparsers.choices) == {"demo", "reproduce", "predict", "fit", "evaluate",
-                                       "timeline", "convert-weights"}
+                                       "timeline", "convert-weights", "export"}
     for name, sub in [("skactrec", parser), *subparsers.choices.items()]:
         assert sub.description or sub is parser, f"{name} has no description"
         for action in sub._actions:
