@@ -1,9 +1,10 @@
 """A fitted Pipeline as one Keras model, uint8 frames in, class probabilities out.
 
 The featurizer's VGG16 (in its compute dtype where Keras has it: bfloat16 and float16 stay
-mixed precision) runs on every frame through ``TimeDistributed``, then a copy of the classifier's
-fitted network (without its optimizer), or for the pooling baseline the statistics, a ``Normalization`` layer (the
-scaler) and a softmax ``Dense`` layer (the logistic regression).
+mixed precision) runs on every frame through ``TimeDistributed``; then a copy of the
+classifier's fitted network (without its optimizer), or for the pooling baseline the
+statistics, a ``Normalization`` layer (the scaler) and a softmax ``Dense`` layer (the
+logistic regression).
 """
 
 import numpy as np
