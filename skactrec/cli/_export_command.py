@@ -33,14 +33,14 @@ def add_command(commands):
 
 def _export(args):
     from ..export import FORMATS, export_model
+    from ..features._video_inputs import frame_size_tuple
 
-    suffix = FORMATS[args.format][0]
+    suffix = FORMATS[args.format]
     output = args.output or Path(args.model).with_suffix(suffix)
     model = load_model(args.model)
     path = export_model(model, output, format=args.format)
     featurizer = model[0]
-    size = featurizer.frame_size
-    height, width = (size, size) if isinstance(size, int) else size
+    height, width = frame_size_tuple(featurizer.frame_size)
     written = [path] + ([path.with_suffix(".bin")] if args.format == "openvino" else [])
     megabytes = sum(p.stat().st_size for p in written) / 1e6
     print(f"wrote {path} ({megabytes:.1f} MB): uint8 frames (videos, {featurizer.n_frames}, "

@@ -12,12 +12,11 @@ from pathlib import Path
 from ..utils._files import atomic_path
 from ._pipeline_parts import check_exportable
 
-# format: (suffix of the file written, the extra that provides it, the modules it needs)
-FORMATS = {
-    "onnx": (".onnx", "onnx", ("onnx",)),
-    "openvino": (".xml", "openvino", ("onnx", "openvino")),
-    "keras": (".keras", None, ("keras",)),
-}
+# Each format, by name, and the suffix of the file it writes.
+FORMATS = {"onnx": ".onnx", "openvino": ".xml", "keras": ".keras"}
+# The packages each format needs, and the extras of skactrec that install them.
+_NEEDS = {"onnx": (("onnx",), "onnx"), "openvino": (("onnx", "openvino"), "onnx,openvino"),
+          "keras": (("keras",), None)}
 
 
 def export_model(model, path, format="onnx"):
@@ -95,14 +94,14 @@ def export_model(model, path, format="onnx"):
     if format not in FORMATS:
         raise ValueError(f"format must be one of {sorted(FORMATS)}; got {format!r}.")
     check_exportable(model)
-    suffix, extra, modules = FORMATS[format]
+    suffix = FORMATS[format]
     path = Path(os.fspath(path)).expanduser()
     if path.suffix != suffix:
         raise ValueError(f"format={format!r} writes a {suffix} file; got {str(path)!r}.")
     if not path.parent.is_dir():
         raise ValueError(f"Cannot write {str(path)!r}: the folder {str(path.parent)!r} does "
                          "not exist.")
-    _import_or_explain(format, extra, modules)
+    _import_or_explain(format)
     if format == "onnx":
         from ._onnx_graph import pipeline_to_onnx
 
@@ -122,13 +121,13 @@ def export_model(model, path, format="onnx"):
     return path
 
 
-def _import_or_explain(format, extra, modules):
+def _import_or_explain(format):
     """Import the format's packages, or an ImportError naming what to install."""
+    modules, extras = _NEEDS[format]
     for module in modules:
         try:
             __import__(module)
         except ImportError as exc:
-            extras = "onnx,openvino" if format == "openvino" else extra
             raise ImportError(
                 f"format={format!r} needs the {module} package, an optional extra of "
                 f"skactrec: pip install 'skactrec[{extras}]'.") from exc

@@ -47,10 +47,10 @@ def model_metadata(model, keeps_mixed_precision=False):
     ``keeps_mixed_precision``: the format computes in bfloat16 or float16 where the
     model did (Keras); otherwise everything is exported in float32.
     """
+    from ..features._video_inputs import frame_size_tuple
     from ..features._weights import weights_identity
 
     featurizer, head = model[0], model[-1]
-    size = featurizer.frame_size
     fitted = {"VGG16": featurizer.compute_dtype, "features": featurizer.dtype,
               "classifier": getattr(head, "compute_dtype", "float32")}
     exported = {part: dtype if keeps_mixed_precision and part != "features"
@@ -59,7 +59,7 @@ def model_metadata(model, keeps_mixed_precision=False):
     return {
         "classes": json.dumps([_plain(c) for c in head.classes_]),
         "n_frames": str(featurizer.n_frames),
-        "frame_size": json.dumps([size, size] if isinstance(size, int) else list(size)),
+        "frame_size": json.dumps(list(frame_size_tuple(featurizer.frame_size))),
         "sampling": featurizer.sampling,
         "layer": featurizer.layer,
         "pooling": str(featurizer.pooling),
