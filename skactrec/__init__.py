@@ -21,7 +21,7 @@ from .features import (
     WeightsNotFoundError,
     convert_vgg16_weights,
 )
-from .inspection import predict_timeline, predict_top_k
+from .inspection import predict_timeline, predict_top_k, watch
 from .plotting import plot_timeline, plot_top_k, plot_unit_sweep
 from .utils import InconsistentSkactrecVersionWarning
 from .video import VideoReadError, read_video
@@ -45,5 +45,6 @@ __all__ = [
     "predict_top_k",
     "read_video",
     "reproduce",
+    "watch",
     "__version__",
 ]

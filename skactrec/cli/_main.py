@@ -12,6 +12,7 @@ from .._version import __version__
 from ._export_command import add_command as add_export_command
 from ._options import add_model_options, default_of, load_model, model_estimators
 from ._own_videos import add_commands as add_own_video_commands
+from ._watch_command import add_command as add_watch_command
 
 # How long --scheduler waits for the Dask scheduler to answer before giving up.
 SCHEDULER_TIMEOUT = "30s"
@@ -50,6 +51,7 @@ def _build_parser():
     add_own_video_commands(commands)
     _add_convert_weights(commands)
     add_export_command(commands)
+    add_watch_command(commands)
     return parser
 
 
@@ -245,7 +247,7 @@ def _predict(args):
 
 
 _COMMANDS_USING_TENSORFLOW = ("demo", "reproduce", "predict", "fit", "evaluate", "timeline",
-                              "export")
+                              "export", "watch")
 
 
 def _start_tensorflow_quietly():

@@ -70,6 +70,10 @@ class FrameBatcher:
             finished += self._run(min(self.batch_size, self._n_waiting))
         return finished
 
+    def clear(self):
+        """Forget every video waiting (none of their features are computed)."""
+        self._pending, self._n_waiting = [], 0
+
     def _run(self, n):
         """One call of ``forward`` on the next ``n`` waiting frames; the videos it finishes."""
         pieces, spans, n_taken = [], [], 0

@@ -31,14 +31,14 @@ MAX_THUMBNAILS = 64  # frames kept for the picture, evenly spread over the video
 THUMBNAIL_SIZE = 64  # their greatest height in pixels
 
 
-def _parts(model):
+def _parts(model, caller="predict_timeline"):
     """``(featurizer, head)``: the model's VGG16FrameFeaturizer and the steps after it."""
     from ..features._featurizer import VGG16FrameFeaturizer
 
     if not (isinstance(model, Pipeline) and isinstance(model[0], VGG16FrameFeaturizer)
             and len(model) > 1):
         raise TypeError(
-            "predict_timeline needs a fitted Pipeline whose first step is a "
+            f"{caller} needs a fitted Pipeline whose first step is a "
             f"VGG16FrameFeaturizer, followed by a classifier; got {type(model).__name__}."
         )
     check_is_fitted(model)
@@ -106,11 +106,32 @@ class _Windows:
     def finish(self, n_seen):
         """The windows left once the video's ``n_seen`` frames are in, the window that
         ends the video last."""
-        self._set_features(self.frames.flush())
-        windows = self._complete()
+        windows = self.flush()
         if self.last_end < n_seen:
             windows.append(self._tail(n_seen))
         return windows
+
+    def flush(self):
+        """The windows completed by computing the frames waiting for a full batch."""
+        self._set_features(self.frames.flush())
+        return self._complete()
+
+    def restart(self, index):
+        """Give up the windows that start before frame ``index`` (a live reader fell
+        behind): the next window is the first regular one starting at or after it. Returns
+        the number of frames that regular windows would have held and none will."""
+        start = -(-index // self.stride) * self.stride
+        if start <= self.next_start:
+            return 0
+        skipped = sum(1 for i in range(max(self.next_start, self.last_end), start)
+                      if i % self.stride < self.n)
+        kept = [entry for i, entry in self.held.items() if i >= start]
+        self.next_start, self.held = start, {entry[0]: entry for entry in kept}
+        self.frames.clear()
+        for entry in kept:
+            if entry[2] is None:
+                self._featurize(entry)
+        return skipped
 
     def _featurize(self, entry):
         self._set_features(self.frames.add(entry, entry[1][None]))

@@ -19,6 +19,7 @@ ffmpeg runs with ``-loglevel level+<level>``: each line of stderr starts with it
 :func:`ffmpeg_reason` keeps the errors, the probe the ``[info]`` header.
 """
 
+import collections
 import itertools
 import queue
 import re
@@ -26,6 +27,7 @@ import subprocess
 import threading
 
 DEFAULT_TIMEOUT = 60.0  # seconds without a frame from ffmpeg before it is stopped
+MESSAGE_LINES = 200  # lines of stderr kept from the start, and as many from the end
 NO_VIDEO_STREAM = "the file has no video stream"
 ERROR_LEVELS = ("error", "fatal", "panic")
 
@@ -69,6 +71,7 @@ class FFmpegProcess:
                                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         # A small queue: the pump waits when the reader is behind, so chunks never pile up.
         self._chunks, self._stderr, self.messages = queue.Queue(maxsize=4), [], ""
+        self._stderr_tail, self._closed = collections.deque(maxlen=MESSAGE_LINES), False
         self._pumps = []
         try:  # an interrupt (Ctrl-C) while the pumps start must not leave ffmpeg running
             for pump in (self._pump_frames, self._pump_stderr):
@@ -91,7 +94,7 @@ class FFmpegProcess:
 
     def _put(self, data):
         """Queue ``data`` unless the process was closed meanwhile (then nobody reads it)."""
-        while self._process.returncode is None:
+        while not self._closed:
             try:
                 self._chunks.put(data, timeout=0.1)
                 return
@@ -99,10 +102,28 @@ class FFmpegProcess:
                 continue
 
     def _pump_stderr(self):
+        # Line by line, so that the header can be read while ffmpeg runs; the first and the
+        # last MESSAGE_LINES lines are kept, so that hours of warnings do not fill memory.
         try:
-            self._stderr.append(self._process.stderr.read())
+            for line in iter(self._process.stderr.readline, b""):
+                (self._stderr if len(self._stderr) < MESSAGE_LINES else self._stderr_tail
+                 ).append(line)
         except (OSError, ValueError):
             pass
+
+    def messages_so_far(self):
+        """What ffmpeg has written on stderr until now, while it runs."""
+        return b"".join([*self._stderr, *self._stderr_tail]).decode("utf-8", "replace")
+
+    @property
+    def returncode(self):
+        """ffmpeg's exit status once it has ended (None while it runs)."""
+        return self._process.poll()
+
+    def stop(self):
+        """Kill ffmpeg, from any thread: the iteration then ends (short of a frame)."""
+        if self._process.poll() is None:
+            self._process.kill()
 
     def __iter__(self):
         while True:
@@ -118,6 +139,7 @@ class FFmpegProcess:
             yield data
 
     def close(self):
+        self._closed = True
         process = self._process
         if process.poll() is None:
             process.kill()
@@ -126,7 +148,7 @@ class FFmpegProcess:
             pump.join()
         process.stdout.close()
         process.stderr.close()
-        self.messages = b"".join(self._stderr).decode("utf-8", "replace")
+        self.messages = self.messages_so_far()
 
     def __enter__(self):
         return self

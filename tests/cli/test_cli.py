@@ -158,7 +158,7 @@ def test_every_option_is_documented_with_its_default():
     parser = _build_parser()
     subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     assert set(subparsers.choices) == {"demo", "reproduce", "predict", "fit", "evaluate",
-                                       "timeline", "convert-weights", "export"}
+                                       "timeline", "convert-weights", "export", "watch"}
     for name, sub in [("skactrec", parser), *subparsers.choices.items()]:
         assert sub.description or sub is parser, f"{name} has no description"
         for action in sub._actions:
