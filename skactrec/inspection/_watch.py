@@ -5,11 +5,14 @@ model's ``n_frames`` consecutive frames every ``stride`` frames, each frame thro
 once, in the featurizer's batches. What a live source adds is falling behind: the frames
 come from :class:`~skactrec.video._live.LiveFrames`, which drops the oldest beyond a bound;
 when frames were dropped, or a later window than the one under way is complete and the
-model is behind (:func:`_behind`), the windows restart at the latest complete one. So each
+model is behind (:func:`_behind`), the windows restart at the latest complete one. Once a
+result came later than the lag budget (a window and a stride of stream time, at least a
+second), the model waits for a window to be complete and reads the latest complete one
+whole, rather than starting windows it would give up; it reads frames as they come again
+once a result is in time. So each
 window is built from the latest frames, what is held stays bounded however long the stream
-runs, and the frames no window used are counted. When no frame waits, the frames of the
-window under way are computed without waiting for a full batch: its result comes as soon
-as its last frame is in.
+runs, and the frames no window used are counted. Frames go through VGG16 in full batches
+as they come, except the last ones of a window, computed as soon as its last frame is in.
 """
 
 import time
@@ -30,6 +33,9 @@ LIVE_TIMEOUT = 10.0  # seconds without a frame before a live source counts as st
 # Frames a live source may have waiting, at least (a window and a stride, twice, if more):
 # a burst (a stream's start, a network hiccup) is read in order, not dropped.
 BUFFER_FRAMES = 256
+# Seconds a window may wait before it is given up for a later one, however short windows are
+# (a model's first calls, a short burst, are not its pace).
+MIN_LAG = 1.0
 
 
 def watch(model, source, *, stride=None, k=3, realtime=False, timeout=LIVE_TIMEOUT,
@@ -125,6 +131,7 @@ def _windows_of(live, featurizer, head, classes, k, stride):
     n = featurizer.n_frames
     windows = _Windows(n, stride, _frame_features(featurizer))
     arrivals, dropped, expected = {}, 0, 0
+    slow = [False]  # the last window's result came later than _lag_budget: read whole windows
 
     def result(window):
         start, end, features = window
@@ -132,6 +139,7 @@ def _windows_of(live, featurizer, head, classes, k, stride):
         labels, scores = top_k_of_proba(classes, proba, k)
         last_arrival = arrivals.get(end - 1)
         latency = None if last_arrival is None else round(time.monotonic() - last_arrival, 4)
+        slow[0] = latency is not None and latency > _lag_budget(live, windows)
         first, last = _stream_time(live, arrivals, start), _stream_time(live, arrivals, end)
         for index in [i for i in arrivals if i != "first" and i < start]:  # in order
             del arrivals[index]
@@ -140,7 +148,9 @@ def _windows_of(live, featurizer, head, classes, k, stride):
                 "latency": latency, "dropped": dropped}
 
     with live:
-        while taken := live.take():
+        # A model slower than the source waits until a window is complete, then reads the
+        # latest complete one whole; otherwise frames are read as they come.
+        while taken := live.take(until=windows.next_start + n - 1 if slow[0] else None):
             if taken[0][0] > expected:  # the reader dropped frames
                 dropped += windows.restart(taken[0][0])
             expected = taken[-1][0] + 1
@@ -149,7 +159,7 @@ def _windows_of(live, featurizer, head, classes, k, stride):
                             if index >= windows.next_start)
             newest = taken[-1][0]
             latest_start = newest - n + 1 - (newest - n + 1) % stride
-            if _behind(live, windows, arrivals, taken[-1]):
+            if slow[0] or _behind(live, windows, arrivals, taken[-1]):
                 dropped += windows.restart(latest_start)
             for index, _, frame in taken:
                 if index < windows.next_start:
@@ -159,28 +169,33 @@ def _windows_of(live, featurizer, head, classes, k, stride):
                     yield result(window)
                 if done and _behind(live, windows, arrivals, taken[-1]):
                     dropped += windows.restart(latest_start)
-            if not live.waiting():  # nothing to read: compute what is there
-                for window in windows.flush():
+            if not live.waiting() and windows.next_start + n - 1 in windows.held:
+                for window in windows.flush():  # the window's last frame is in: finish it
                     yield result(window)
         for window in windows.finish(live.n_received):
             yield result(window)
 
 
+def _lag_budget(live, windows):
+    """Seconds a window's result may come after its last frame before the model counts as
+    behind: a window and a stride of stream time, at least ``MIN_LAG``."""
+    if not live.fps:
+        return MIN_LAG
+    return max(MIN_LAG, (windows.n + windows.stride) / live.fps)
+
+
 def _behind(live, windows, arrivals, newest):
     """Whether to give up the window under way for the latest complete one: a later window
-    is complete, and either its last frame came a stride of stream time after this one's
-    (the source is ahead), or this one's result is already later than two windows and
-    strides of stream time (a burst of frames, e.g. a stream's start, that the model reads
-    more slowly than they came). A burst that the model reads fast enough is read in order."""
-    index, arrival, _ = newest
+    is complete, and the last frame of the one under way came longer ago than the lag
+    budget. A burst of frames (a stream's start, a network hiccup) that the model reads fast
+    enough is read in order; a source without a frame rate gives up the window as soon as a
+    later one is complete."""
     due_last = windows.next_start + windows.n - 1
-    if index < due_last + windows.stride or due_last not in arrivals:
+    if newest[0] < due_last + windows.stride or due_last not in arrivals:
         return False
     if not live.fps:
         return True
-    ahead = arrival - arrivals[due_last] > windows.stride / live.fps
-    late = time.monotonic() - arrivals[due_last] > 2 * (windows.n + windows.stride) / live.fps
-    return ahead or late
+    return time.monotonic() - arrivals[due_last] > _lag_budget(live, windows)
 
 
 def _stream_time(live, arrivals, index):

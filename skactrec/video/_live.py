@@ -118,12 +118,17 @@ class LiveFrames:
         if self._thread is not None:
             self._thread.join()
 
-    def take(self):
+    def take(self, until=None):
         """The frames that came since the last call, ``[(index, arrival, frame), ...]`` in
-        order (arrival: ``time.monotonic()``); waits for one if there is none. An empty list
-        once the source has ended; raises the error that ended it."""
+        order (arrival: ``time.monotonic()``); waits for one if there is none, or until frame
+        ``until`` has come. An empty list once the source has ended; raises the error that
+        ended it."""
+        def ready():
+            return self._ended or (self._frames and (until is None
+                                                     or self._frames[-1][0] >= until))
+
         with self._changed:
-            self._changed.wait_for(lambda: self._frames or self._ended)
+            self._changed.wait_for(ready)
             taken = list(self._frames)
             self._frames.clear()
             if not taken and self._error is not None:

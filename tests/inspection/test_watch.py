@@ -169,8 +169,8 @@ def test_a_slow_model_drops_frames_and_its_memory_stays_flat(model, clips, serve
     dropped = [w["dropped"] for w in windows]
     # About 13 answers in 4 s where the stream made 30 windows: most frames are dropped.
     assert dropped == sorted(dropped) and dropped[-1] >= 40, dropped
-    # Queued, the last windows would wait 8 s; dropped, a few answers' time at most.
-    assert max(w["latency"] for w in windows if w["latency"] is not None) < 2.0, windows
+    # Queued, the last windows would wait 8 s; dropped, about a second and an answer.
+    assert max(w["latency"] for w in windows if w["latency"] is not None) < 3.0, windows
     assert [w["start"] for w in windows] == sorted(w["start"] for w in windows)
     # 120 frames queued would be 9 MB; what is held is a window and a batch or two.
     assert max(memory[1:]) - memory[1] < 2e6, np.diff(memory)
