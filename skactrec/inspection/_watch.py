@@ -169,7 +169,7 @@ def _windows_of(live, featurizer, head, classes, k, stride):
                     yield result(window)
                 if done and _behind(live, windows, arrivals, taken[-1]):
                     dropped += windows.restart(latest_start)
-            if not live.waiting() and windows.next_start + n - 1 in windows.held:
+            if windows.next_start + n - 1 in windows.held:
                 for window in windows.flush():  # the window's last frame is in: finish it
                     yield result(window)
         for window in windows.finish(live.n_received):

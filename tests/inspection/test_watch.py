@@ -250,3 +250,26 @@ def test_windows_restart_at_the_latest_and_count_the_frames_given_up():
     made += windows.flush()
     assert [(start, end) for start, end, _ in made] == [(10, 14)]
     np.testing.assert_array_equal(made[0][2].ravel(), [10, 11, 12, 13])
+
+
+def test_the_command_ends_with_the_stream(model, clips, tmp_path, capsys):
+    import json
+
+    import joblib
+
+    from skactrec.cli._main import main
+    from skactrec.cli._watch_command import _live_text
+
+    joblib.dump(model, tmp_path / "model.joblib")
+    assert main(["watch", str(clips[0]), "--realtime", "--model",
+                 str(tmp_path / "model.joblib"), "--top", "2"]) == 0
+    out, err = capsys.readouterr()
+    windows = [json.loads(line) for line in out.splitlines()]
+    assert len(windows) == 8 and windows[0]["start"] == 0.0  # part_0.mp4: 32 frames
+    assert err.strip().endswith("the stream ended: 8 windows, 0 frames dropped")
+    assert _live_text(windows[1]) == (
+        f"     0.1-0.3 s  {windows[1]['labels'][0]} {windows[1]['scores'][0]:.0%}  "
+        f"{windows[1]['labels'][1]} {windows[1]['scores'][1]:.0%}  latency "
+        f"{windows[1]['latency']:.2f} s  dropped 0")
+    assert main(["watch", str(clips[0]), "--model", str(tmp_path / "model.joblib")]) == 1
+    assert "is a file: watch it with realtime=True" in capsys.readouterr().err
