@@ -27,7 +27,10 @@ extensions = [
     "sphinx.ext.intersphinx",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
+    "sphinx_design",
+    "matplotlib.sphinxext.plot_directive",
     "cli_help",
+    "readme_commands",
 ]
 templates_path = ["_templates"]
 exclude_patterns = ["_build", "_inventories", "auto_examples/*.ipynb", "auto_examples/*.py",
@@ -68,14 +71,28 @@ sphinx_gallery_conf = {
     "only_warn_on_example_error": False,
 }
 
-html_theme = "alabaster"
+# pydata-sphinx-theme, as scikit-learn, imbalanced-learn, skorch and MNE use it: a top bar
+# of the root toctree's pages (user guide, examples, API, command line), the version beside
+# the name, each page's own table of contents on the right, light and dark modes.
+# Figures drawn by the build (the internals page's diagram): the picture only.
+plot_include_source = False
+plot_html_show_source_link = False
+plot_html_show_formats = False
+plot_formats = [("png", 110)]
+
+html_theme = "pydata_sphinx_theme"
 html_theme_options = {
-    "description": "Human action recognition in videos with a CNN-LSTM, as scikit-learn "
-                   "estimators",
-    "fixed_sidebar": True,
-    "page_width": "1100px",
-    "sidebar_width": "230px",
+    "logo": {"text": "skactrec"},
+    "navbar_start": ["navbar-logo", "version"],
+    "navbar_align": "left",
+    "header_links_before_dropdown": 5,
+    "secondary_sidebar_items": {"**": ["page-toc", "sourcelink"], "index": []},
+    "show_prev_next": False,
+    "footer_start": ["copyright"],
+    "footer_end": ["sphinx-version", "theme-version"],
 }
+html_sidebars = {"index": [], "cli": [], "api": []}
+html_context = {"default_mode": "auto"}
 html_static_path = ["_static"]
 html_title = f"skactrec {release}"
 

@@ -22,8 +22,8 @@ PUBLIC = [(module, name) for module in (skactrec, skactrec.datasets)
 
 @pytest.mark.parametrize("module, name", PUBLIC, ids=[name for _, name in PUBLIC])
 def test_public_name_has_an_api_page_and_examples(module, name):
-    api = (DOCS / "api.rst").read_text()
-    assert re.search(rf"^   {name}$", api, re.M), f"{name} is missing from docs/api.rst"
+    api = "".join(page.read_text() for page in sorted((DOCS / "api").glob("*.rst")))
+    assert re.search(rf"^   {name}$", api, re.M), f"{name} is missing from docs/api/*.rst"
     obj = getattr(module, name)
     doc = inspect.getdoc(obj) or ""
     if inspect.isclass(obj) and issubclass(obj, Exception):
@@ -114,3 +114,49 @@ def test_cli_page_is_the_parsers_help(built_docs):
     for command in ("demo", "reproduce", "predict"):
         assert f"skactrec {command}" in page
     assert "--model" in page and "--debug" in page
+
+
+def internal_links(html):
+    """Every link of the built pages to a page of the site, ``(page, href)``, and the ids of
+    every page: what the link test checks."""
+    from html.parser import HTMLParser
+
+    class Links(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.hrefs, self.ids = [], set()
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if attrs.get("id"):
+                self.ids.add(attrs["id"])
+            if tag == "a" and attrs.get("href"):
+                self.hrefs.append(attrs["href"])
+
+    links, ids = [], {}
+    for page in sorted(html.rglob("*.html")):
+        parser = Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        ids[page.resolve()] = parser.ids
+        links += [(page, href) for href in parser.hrefs
+                  if not re.match(r"^(https?:|mailto:|javascript:|data:)", href)]
+    return links, ids
+
+
+def test_every_internal_link_and_anchor_resolves(built_docs):
+    from urllib.parse import unquote, urldefrag
+
+    html, _ = built_docs
+    links, ids = internal_links(html)
+    broken = []
+    for page, href in links:
+        target, anchor = urldefrag(unquote(href))
+        path = (page.parent / target).resolve() if target else page.resolve()
+        if path.is_dir():
+            path = path / "index.html"
+        if not path.exists():
+            broken.append(f"{page.relative_to(html)}: {href} (no such file)")
+        elif anchor and path.suffix == ".html" and anchor not in ids.get(path, ()):
+            broken.append(f"{page.relative_to(html)}: {href} (no such anchor)")
+    print(f"{len(links)} internal links in {len(ids)} pages; {len(broken)} broken")
+    assert not broken, "\n".join(broken[:40])
