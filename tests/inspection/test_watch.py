@@ -172,8 +172,10 @@ def test_a_slow_model_drops_frames_and_its_memory_stays_flat(model, clips, serve
     # Queued, the last windows would wait 8 s; dropped, about a second and an answer.
     assert max(w["latency"] for w in windows if w["latency"] is not None) < 3.0, windows
     assert [w["start"] for w in windows] == sorted(w["start"] for w in windows)
-    # 120 frames queued would be 9 MB; what is held is a window and a batch or two.
-    assert max(memory[1:]) - memory[1] < 2e6, np.diff(memory)
+    # Queued, the frames the model could not read would pile up to the end (77 kB each,
+    # 40 or more of them); dropped, what is held at the end is no more than at the start
+    # (the stream's first second comes as a burst, read in order, so the start may be high).
+    assert memory[-1] - min(memory[:3]) < 1.5e6, np.diff(memory)
 
 
 def test_a_file_is_watched_only_in_real_time(model, clips):
