@@ -7,10 +7,10 @@ a model that takes 0.3 s per answer (3 windows' worth of stream time) on the sam
 looped for ``--slow-seconds``: frames dropped, latency, and the process's resident memory
 (``VmRSS``) at the second window and at the end.
 
-Part 2 (``--part table``): a Pipeline of the paper's geometry (40 frames of 224x224, ``block5_pool``, an LSTM of 360
-units) is fitted on real clips with ImageNet's VGG16 (``--weights``), then for each setting
-of the featurizer (TensorFlow float32 and bfloat16, OpenVINO float32 and int8 calibrated on
-the clips; OpenVINO's where it is installed):
+Part 2 (``--part table``): a Pipeline of the paper's geometry (40 frames of 224x224,
+``block5_pool``, an LSTM of 360 units) is fitted on real clips with ImageNet's VGG16
+(``--weights``), then for each setting of the featurizer (TensorFlow float32 and bfloat16,
+OpenVINO float32 and int8 calibrated on the clips; OpenVINO's where it is installed):
 
 * the frame rate it keeps up with: a window's ``n_frames`` over the time to featurize them
   (in the featurizer's batches) and classify the window, measured on decoded frames;

@@ -5,12 +5,10 @@ model is built or loaded.
 """
 
 import keras
-import numpy as np
 from keras import ops
 
 from ..classifier._hoisted_lstm import KERAS_PACKAGE
-
-_BGR_MEAN = np.array([103.939, 116.779, 123.68], dtype=np.float32)
+from ..features._vgg16 import IMAGENET_BGR_MEAN
 
 
 @keras.saving.register_keras_serializable(package=KERAS_PACKAGE)
@@ -29,7 +27,7 @@ class ImageNetPreprocessing(keras.layers.Layer):
         self.metadata = dict(metadata or {})
 
     def call(self, frames):
-        return ops.flip(ops.cast(frames, "float32"), axis=-1) - _BGR_MEAN
+        return ops.flip(ops.cast(frames, "float32"), axis=-1) - IMAGENET_BGR_MEAN
 
     def compute_output_shape(self, input_shape):
         return input_shape

@@ -10,10 +10,10 @@ scaler and logistic regression. Everything computes in float32.
 
 import numpy as np
 
+from ..features._vgg16 import IMAGENET_BGR_MEAN
 from ._pipeline_parts import model_metadata, vgg16_of
 
 OPSET = 18
-_BGR_MEAN = np.array([103.939, 116.779, 123.68], dtype=np.float32)
 
 
 class _Graph:
@@ -79,7 +79,7 @@ def _frame_features(graph, vgg16, pooling, height, width):
     x = g.op("Reshape", ["frames", g.const("frames_2d", [-1, height, width, 3])], "flat")
     x = g.op("Cast", [x], "as_float", to=TensorProto.FLOAT)
     x = g.op("Gather", [x, g.const("rgb_to_bgr", [2, 1, 0])], "bgr", axis=3)
-    x = g.op("Sub", [x, g.const("bgr_mean", _BGR_MEAN)], "centred")
+    x = g.op("Sub", [x, g.const("bgr_mean", IMAGENET_BGR_MEAN)], "centred")
     x = g.op("Transpose", [x], "nchw", perm=[0, 3, 1, 2])
     for layer in vgg16.layers[1:]:
         if layer.name.endswith("_pool"):

@@ -25,7 +25,7 @@ _POLICY_LOCK = threading.Lock()  # one thread at a time changes Keras's global d
 MIN_FRAME_SIZE = 32  # Keras's VGG16 without its top refuses smaller inputs.
 
 # ImageNet channel means in BGR order: Keras's VGG16 ``preprocess_input`` ("caffe" mode).
-_BGR_MEAN = np.array([103.939, 116.779, 123.68], dtype=np.float32)
+IMAGENET_BGR_MEAN = np.array([103.939, 116.779, 123.68], dtype=np.float32)
 
 
 def layer_output_shape(layer, frame_size):
@@ -85,7 +85,7 @@ class FrameFeatureExtractor:
 
         height, width = frame_size
         model = build_vgg16(layer, frame_size, weights_path, compute_dtype)
-        mean = tf.constant(_BGR_MEAN)
+        mean = tf.constant(IMAGENET_BGR_MEAN)
 
         @tf.function(
             input_signature=[tf.TensorSpec((None, height, width, 3), tf.uint8)],

@@ -19,6 +19,7 @@ import time
 
 import numpy as np
 
+from ._decode import _output_params
 from ._errors import VideoReadError
 from ._ffmpeg import FFmpegError, FFmpegProcess, ffmpeg_lines, ffmpeg_reason
 from ._probe import _FPS, _video_streams, ffmpeg_input
@@ -177,8 +178,8 @@ class LiveFrames:
     def _read_one_connection(self):
         """Read frames until ffmpeg ends; None if it ended cleanly, else why it failed."""
         height, width = self.frame_size
-        args = [*self._input, "-map", "0:v:0", "-an", "-sn", "-dn", "-fps_mode", "passthrough",
-                "-vf", f"scale={width}:{height}:flags=bilinear",
+        # The stream, scaling and frame options of every decoding (read_video's).
+        args = [*self._input, *_output_params(self.frame_size, [], None),
                 "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"]
         try:
             with FFmpegProcess(args, chunk_bytes=height * width * 3, timeout=self.timeout,

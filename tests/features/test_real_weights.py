@@ -107,7 +107,7 @@ def test_the_comparison_fails_a_broken_reference_preprocessing(
                          ids=["mean dropped", "means in RGB order"])
 def test_a_broken_skactrec_preprocessing_fails_the_comparison(
         means, monkeypatch, weights_files, frames, backbone_activations):
-    monkeypatch.setattr(_vgg16, "_BGR_MEAN", means)
+    monkeypatch.setattr(_vgg16, "IMAGENET_BGR_MEAN", means)
     monkeypatch.setattr(_engines, "_EXTRACTORS", {})  # build VGG16 again, with the broken means
     features = _features(frames, "block1_conv2", weights_files["converted"])
     with pytest.raises(AssertionError, match="relative error"):
