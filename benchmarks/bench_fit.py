@@ -23,6 +23,18 @@ and <= 2.5 GB with a memmap, RSS after fit 20 within 5% of after fit 2.
     python benchmarks/bench_fit.py --memmap         # the classifier reads X from a .npy memmap
     python benchmarks/bench_fit.py --paper --epochs 3
     python benchmarks/bench_fit.py --smoke          # seconds; run by the tests
+
+``--sparse``: the input projection from the features' nonzeros against the dense one, on
+real features (ImageNet's ``block5_pool`` of ../shared's clips, density about 0.1,
+benchmarks/_real_features.py) and the same made denser (``--densities``): per density,
+the floor (TensorFlow's two dense products of a batch, ``X @ W`` and ``X^T @ G``, timed
+alone, times the batches of an epoch), an epoch of the classifier with
+``input_product="dense"`` and ``"sparse"`` (the median of epochs 2 on), both as ratios to
+the floor, what ``"auto"`` chooses, and how far the two fits' weights are apart. Target:
+a sparse epoch at ImageNet's density <= 0.7 x the floor; at 0.5, auto keeps dense.
+
+    python benchmarks/bench_fit.py --sparse                      # 100 videos, 360 units
+    python benchmarks/bench_fit.py --sparse --smoke
 """
 
 import argparse
@@ -68,13 +80,24 @@ def parse_args(argv):
                         help="the paper's size, each fit in a fresh process (issue 12)")
     parser.add_argument("--kinds", nargs="+", choices=KINDS, default=list(KINDS),
                         help="with --paper: the fits to measure")
+    parser.add_argument("--sparse", action="store_true",
+                        help="sparse against dense input projection, on real features")
+    parser.add_argument("--densities", nargs="+", type=float, default=[0.0, 0.3, 0.5],
+                        help="with --sparse: densities to measure (0: real features as "
+                             "they are)")
     parser.add_argument("--smoke", action="store_true", help="smallest run, to check it works")
     parser.add_argument("--child", help=argparse.SUPPRESS)  # one --paper measurement, as JSON
     args = parser.parse_args(argv)
     if args.paper and not args.smoke:
         for name, value in PAPER.items():
             setattr(args, name, value)
-    if args.smoke:
+    if args.sparse:
+        args.n_videos, args.n_frames, args.n_units = 100, 40, 360
+        if args.smoke:
+            args.n_videos, args.n_frames, args.n_units, args.epochs = 8, 6, 64, 2
+            args.densities = [0.0, 0.5]
+        args.epochs = args.epochs or 3
+    elif args.smoke:
         args.n_videos, args.n_frames, args.n_features = 40, 4, 16
         args.n_units, args.epochs = 4, 2
         args.repeats = args.repeats or 1
@@ -91,6 +114,10 @@ def main(argv=None):
     if args.child:
         print(json.dumps(run_child(args, json.loads(args.child))))
         return None
+    if args.sparse:
+        from _sparse_fit import sparse_against_dense
+
+        return sparse_against_dense(args)
     if args.paper or args.smoke:
         return paper(args)
     return ratio_to_keras(args)

@@ -17,7 +17,13 @@ cores of one) and featurizes N videos at a time; the 6% the cluster cost in
 ``bench_dask.py`` is added. Prediction of the test videos is left out (a forward pass,
 under 1% of a fit).
 
+With ``--real-features`` X holds ImageNet's ``block5_pool`` features of real frames
+(benchmarks/_real_features.py: about 10% nonzero, as the paper's features are), and a row
+``float32-sparse`` is added: the classifier's input projection from the nonzeros
+(``input_product="sparse"``, what ``"auto"`` chooses on such features).
+
     python benchmarks/sweep_hours.py --frames-per-second 7.3 14.8
+    python benchmarks/sweep_hours.py --real-features
     python benchmarks/sweep_hours.py --smoke
 """
 
@@ -39,15 +45,14 @@ CLUSTER_OVERHEAD = 1.06  # bench_dask.py: 46.90 s on a 1-worker cluster against 
 N_FRAMES = 40
 
 
-def seconds_per_video_epoch(n_units, compute_dtype, args):
+def seconds_per_video_epoch(n_units, compute_dtype, input_product, X):
     """Training seconds per video and epoch, from the second of two epochs."""
-    rng = np.random.default_rng(0)
-    X = rng.standard_normal((args.n_videos, args.n_frames, args.n_features), dtype=np.float32)
-    y = np.arange(args.n_videos) % 6
+    y = np.arange(len(X)) % 6
     times = []
     LSTMVideoClassifier(n_units=n_units, epochs=2, compute_dtype=compute_dtype,
-                        callbacks=[epoch_timer(times)], random_state=0).fit(X, y)
-    return times[-1] / args.n_videos
+                        input_product=input_product, callbacks=[epoch_timer(times)],
+                        random_state=0).fit(X, y)
+    return times[-1] / len(X)
 
 
 def main(argv=None):
@@ -59,23 +64,36 @@ def main(argv=None):
                         help="the two unit counts measured")
     parser.add_argument("--n-videos", type=int, default=100)
     parser.add_argument("--machines", type=int, nargs="+", default=[1, 4, 16])
+    parser.add_argument("--real-features", action="store_true",
+                        help="ImageNet's features of real frames, and the sparse product")
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, to check it works")
     args = parser.parse_args(argv)
     args.n_frames, args.n_features = N_FRAMES, 25088
     if args.smoke:
         args.n_videos, args.n_frames, args.n_features, args.units = 8, 2, 16, [2, 4]
     fps = dict(zip(("float32", "bfloat16"), args.frames_per_second, strict=True))
+    if args.real_features and not args.smoke:
+        from _real_features import real_videos
+
+        X = real_videos(args.n_videos, args.n_frames)
+        fps["float32-sparse"] = fps["float32"]
+    else:
+        X = np.random.default_rng(0).standard_normal(
+            (args.n_videos, args.n_frames, args.n_features), dtype=np.float32)
     print(f"training time per video-epoch, {args.n_frames} frames x {args.n_features} "
-          f"features, batches of 25 ({args.n_videos} videos, 2nd epoch):")
+          f"features ({np.count_nonzero(X) / X.size:.3f} nonzero), batches of 25 "
+          f"({args.n_videos} videos, 2nd epoch):")
     lines = {}
     for dtype in fps:
         (u0, u1) = args.units
-        t0, t1 = (seconds_per_video_epoch(u, dtype, args) for u in (u0, u1))
+        compute_dtype, _, product = dtype.partition("-")
+        t0, t1 = (seconds_per_video_epoch(u, compute_dtype, product or "dense", X)
+                  for u in (u0, u1))
         slope = (t1 - t0) / (u1 - u0)
         lines[dtype] = (t0 - slope * u0, slope)
-        print(f"  {dtype:>8}: {t0 * 1000:.1f} ms at {u0} units, {t1 * 1000:.1f} ms at {u1} "
+        print(f"  {dtype:>14}: {t0 * 1000:.1f} ms at {u0} units, {t1 * 1000:.1f} ms at {u1} "
               f"units: {lines[dtype][0] * 1000:.2f} + {slope * 1e6:.2f} us x units")
-    header = f"{'dataset':>8} {'dtype':>8} {'fits':>5} {'featurize':>10} {'fits':>9}" + "".join(
+    header = f"{'dataset':>8} {'dtype':>14} {'fits':>5} {'featurize':>10} {'fits':>9}" + "".join(
         f" {f'{n} machine' + ('s' if n > 1 else ''):>12}" for n in args.machines)
     print(f"hours for a sweep of units {list(UNITS)}, {EPOCHS} epochs (featurization with "
           f"{fps['float32']} / {fps['bfloat16']} frames/s in float32 / bfloat16):")
@@ -93,7 +111,7 @@ def main(argv=None):
                     loads[loads.index(min(loads))] += hours
                 total = featurize / n + max(loads)
                 cells += f" {total * (CLUSTER_OVERHEAD if n > 1 else 1):12.1f}"
-            print(f"{name:>8} {dtype:>8} {len(fit_hours):5d} {featurize:10.1f} "
+            print(f"{name:>8} {dtype:>14} {len(fit_hours):5d} {featurize:10.1f} "
                   f"{sum(fit_hours):9.1f}{cells}")
     print("target: measured, with the figures behind it (issue 12); one fit at a time per "
           "machine")

@@ -35,6 +35,14 @@ def test_smoke(path, capsys, monkeypatch):
     assert re.search(r"target[^\n]*\d", out), out
 
 
+def test_sparse_fit_smoke(capsys, monkeypatch):
+    """bench_fit.py --sparse: dense and sparse fits side by side; "auto" takes the sparse
+    product at ImageNet's density and the dense one at 0.5."""
+    rows = load(BENCHMARKS_DIR / "bench_fit.py", monkeypatch).main(["--sparse", "--smoke"])
+    assert [row["auto"] for row in rows] == ["sparse", "dense"]
+    assert "x floor" in capsys.readouterr().out
+
+
 # Scripts that measure without a target of their own: they must still run.
 OTHER_SCRIPTS = {
     "profile_featurize.py": "+ decoding",

@@ -33,7 +33,7 @@ def read_ahead(X, Y, index_batches):
         return
     import keras
 
-    as_tensor = _tensorflow_view if keras.backend.backend() == "tensorflow" else None
+    as_tensor = tensorflow_view if keras.backend.backend() == "tensorflow" else None
     with BatchReader(X) as reader, ThreadPoolExecutor(
         max_workers=1, thread_name_prefix="skactrec-batches"
     ) as pool:
@@ -151,7 +151,7 @@ def aligned_empty(shape, dtype):
     return raw[start : start + nbytes].view(dtype).reshape(shape)
 
 
-def _tensorflow_view(array):
+def tensorflow_view(array):
     """A TensorFlow tensor sharing the memory of the 64-byte aligned ``array`` (DLPack);
     it keeps the array alive. Nothing writes to the array afterwards."""
     import tensorflow as tf

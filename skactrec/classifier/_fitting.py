@@ -13,6 +13,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from ._early_stopping import ValidationStopper, stratified_validation
 from ._fit_check import warn_if_not_fitted
 from ._fused_rmsprop import install_fused_rmsprop
+from ._input_product import choose_input_product
 from ._keras_build import build_keras_classifier
 from ._lstm_model import build_lstm_model
 from ._seeding import seeded
@@ -115,9 +116,15 @@ def _check_network_unchanged(estimator):
 
 def _train(estimator, X, Y, y, weights, seed, continuing, incremental):
     """Build (unless continuing) and train the network; ``(history, stopper)``."""
+    from ._hoisted_lstm import use_input_product
+
+    input_product, density = choose_input_product(
+        estimator.input_product, X, estimator.n_units, estimator.compute_dtype)
     if not continuing:
         _build(estimator, X, Y, seed)
     model = estimator.model_
+    use_input_product(model, input_product)
+    estimator.input_product_, estimator.input_density_ = input_product, density
     model.optimizer.learning_rate.assign(estimator.learning_rate)
     stopper = None
     if estimator.early_stopping:

@@ -19,6 +19,12 @@ compile in float16 and bfloat16, where Keras's own LSTM then crashes
 (``benchmarks/bench_fit_gpu.py``). ``use_cudnn=True`` asks for cuDNN as in
 ``keras.layers.LSTM``.
 
+On frames that are mostly zeros (VGG16's features of real frames), ``input_product =
+"sparse"`` computes the projection and its kernel gradient from the nonzeros
+(:mod:`._sparse_projection`), in float32 on the CPU with TensorFlow. It is a setting of
+the computation, not of the network: it is not in the layer's config, and the
+classifier sets it at each fit and prediction.
+
 This module imports Keras: import it only where a model is built or loaded.
 """
 
@@ -37,7 +43,11 @@ class HoistedLSTM(keras.layers.LSTM):
     Takes the arguments of ``keras.layers.LSTM``. The hoisted loop runs when the layer is
     called without a mask, recurrent dropout, ``go_backwards``, ``unroll`` or
     ``use_cudnn=True``; otherwise the layer runs as ``keras.layers.LSTM``.
+    ``input_product`` is ``"dense"`` (one matrix product) or ``"sparse"`` (from the
+    frames' nonzeros; float32 only).
     """
+
+    input_product = "dense"
 
     def inner_loop(self, sequences, initial_state, mask, training=False):
         cell = self.cell
@@ -56,7 +66,13 @@ class HoistedLSTM(keras.layers.LSTM):
             sequences = sequences * ops.expand_dims(dropout_mask, axis=1)
         n_videos, n_frames = ops.shape(sequences)[0], ops.shape(sequences)[1]
         flat = ops.reshape(sequences, (-1, sequences.shape[-1]))
-        projected = ops.add(ops.matmul(flat, cell.kernel), cell.bias)
+        if self.input_product == "sparse" and flat.dtype == "float32":
+            from ._sparse_projection import sparse_projection
+
+            product = sparse_projection(flat, cell.kernel.value)
+        else:
+            product = ops.matmul(flat, cell.kernel)
+        projected = ops.add(product, cell.bias)
         projected = ops.reshape(projected, (n_videos, n_frames, 4 * cell.units))
         recurrent_kernel = cell.recurrent_kernel
         if projected.dtype != "float32":
@@ -85,3 +101,12 @@ class HoistedLSTM(keras.layers.LSTM):
             go_backwards=False,
             return_all_outputs=self.return_sequences,
         )
+
+
+def use_input_product(model, input_product):
+    """Make ``model``'s LSTM (the layer named ``"lstm"``) compute its input projection as
+    ``input_product`` says; a train step traced with the other product is dropped."""
+    lstm = model.get_layer("lstm")
+    if lstm.input_product != input_product:
+        lstm.input_product = input_product
+        model.train_function = model.predict_function = model.test_function = None

@@ -124,13 +124,13 @@ def test_read_ahead_hands_tensorflow_the_gathered_memory(features_file):
         np.testing.assert_array_equal(x.numpy(), values[index])
 
 
-def test_tensorflow_view_shares_the_array_memory():
+def testtensorflow_view_shares_the_array_memory():
     pytest.importorskip("tensorflow")
-    from skactrec.classifier._batches import _tensorflow_view
+    from skactrec.classifier._batches import tensorflow_view
 
     array = aligned_empty((4, 5), np.float32)
     array[...] = 1.0
-    tensor = _tensorflow_view(array)
+    tensor = tensorflow_view(array)
     array[2, 3] = 9.0  # never done in training; here it shows that nothing was copied
     assert float(tensor[2, 3]) == 9.0
     del array
