@@ -1,27 +1,16 @@
 """``bench_fit.py --sparse``: the input projection from the nonzeros against the dense one."""
 
 import statistics
-import time
 import warnings
 
 import numpy as np
 from _real_features import densified, real_videos
-from _timing import epoch_timer
+from _timing import best_time, epoch_timer
 
 from skactrec import LSTMVideoClassifier
 from skactrec.classifier._input_product import choose_input_product
 
 TARGET_REAL = 0.7  # a sparse epoch at ImageNet's density, x the floor
-
-
-def best_time(function, repeats=3):
-    function()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def dense_floor(X, n_units, batch_size):

@@ -1,4 +1,5 @@
-"""A Keras callback that records the wall time of each epoch, shared by the fit benchmarks."""
+"""Timing shared by the benchmarks: the best of repeated calls, and a Keras callback that
+records the wall time of each epoch."""
 
 import time
 
@@ -15,3 +16,14 @@ def epoch_timer(times):
             times.append(time.perf_counter() - self.start)
 
     return EpochTimer()
+
+
+def best_time(function, repeats=3):
+    """The shortest of ``repeats`` wall times of ``function()`` (after one warm-up call)."""
+    function()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return min(times)

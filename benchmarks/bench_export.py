@@ -25,27 +25,16 @@ import argparse
 import importlib.util
 import os
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 from _clips import add_clip_arguments, clip_paths, smoke_clips
+from _timing import best_time
 from sklearn.pipeline import make_pipeline
 
 from skactrec import LSTMVideoClassifier, VGG16FrameFeaturizer, export_model, read_video
 
 TARGET = 1e-4
-
-
-def best_time(function, repeats):
-    """The shortest of ``repeats`` wall times of ``function()`` (after one warm-up call)."""
-    function()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def runners(pipe, folder, frames):
