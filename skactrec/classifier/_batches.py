@@ -22,12 +22,12 @@ import numpy as np
 _ALIGNMENT = 64
 
 
-def read_ahead(X, Y, index_batches):
+def read_ahead(X, Y, index_batches, prepare=None):
     """Yield ``(X[i] as float32, Y[i])`` for each index array ``i``, gathering the next batch
     in a thread while the caller uses the current one (copies and reads release the GIL).
 
     With Keras on TensorFlow, ``X[i]`` comes as a TensorFlow tensor over the gathered
-    array's memory.
+    array's memory. ``prepare`` (or None) is called on each gathered array in that thread.
     """
     if not index_batches:
         return
@@ -40,6 +40,8 @@ def read_ahead(X, Y, index_batches):
 
         def gather(index):
             x = reader.read(index)
+            if prepare is not None:
+                prepare(x)
             return (x if as_tensor is None else as_tensor(x)), Y[index]
 
         pending = pool.submit(gather, index_batches[0])

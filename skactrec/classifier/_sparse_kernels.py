@@ -27,6 +27,8 @@ disk): import it only where the sparse product runs.
 """
 
 import os
+import threading
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 
@@ -81,9 +83,10 @@ def _fill_columns(chunks, X, column_starts, rows, values):
                         filled[k - k0] = at + 1
 
 
-def to_blocked_csc(X):
+def to_blocked_csc(X, threads=True):
     """X (frames x features, float32, C-contiguous) as compressed sparse columns per block
-    of ``FRAME_BLOCK`` frames: ``(column_starts, rows, values)``.
+    of ``FRAME_BLOCK`` frames: ``(column_starts, rows, values)``; on the kernels' threads,
+    or in the calling thread alone (``threads=False``).
 
     The nonzeros of block ``b``'s feature ``k`` are ``values[column_starts[b, k]:
     column_starts[b, k + 1]]``, in frames ``rows[...]`` (X's row numbers, increasing).
@@ -92,15 +95,45 @@ def to_blocked_csc(X):
     n_blocks = max(1, -(-n_rows // FRAME_BLOCK))
     n_chunks = -(-n_features // _CONVERSION_CHUNK)
     counts = np.zeros((n_blocks, n_features + 1), np.int64)
-    _in_threads(_count_nonzeros, n_chunks, X, counts)
+    run = _in_threads if threads else _in_this_thread
+    run(_count_nonzeros, n_chunks, X, counts)
     # counts[b, k + 1] is the count of (b, k), counts[b, 0] is 0: the running total up to
     # (b, k) is where (b, k) starts, and at (b, n_features) where block b ends.
     column_starts = np.cumsum(counts.ravel()).reshape(counts.shape)
     total = int(column_starts[-1, -1])
     rows = np.empty(total, np.int32)
     values = np.empty(total, np.float32)
-    _in_threads(_fill_columns, n_chunks, X, column_starts, rows, values)
+    run(_fill_columns, n_chunks, X, column_starts, rows, values)
     return column_starts, rows, values
+
+
+# Batches converted ahead (prepare_columns), by the address of their frames; at most two:
+# the batch read ahead, and one that was never trained on (a step that failed).
+_PREPARED = OrderedDict()
+_PREPARED_LOCK = threading.Lock()
+
+
+def prepare_columns(frames):
+    """Convert a batch's ``frames`` (videos x frames x features, or frames x features)
+    before it is trained on, in the calling thread: the read-ahead thread, while the
+    previous batch trains. :func:`columns_of` then finds them."""
+    flat = frames.reshape(-1, frames.shape[-1])
+    columns = to_blocked_csc(flat, threads=False)
+    with _PREPARED_LOCK:
+        _PREPARED[flat.ctypes.data] = (flat, columns)  # the entry keeps the memory alive
+        while len(_PREPARED) > 2:
+            _PREPARED.popitem(last=False)
+
+
+def columns_of(X):
+    """:func:`to_blocked_csc` of X: the columns prepared for X's memory where they were (an
+    entry holds its frames, so no other array can have their address; nothing writes to
+    a batch), else converted now."""
+    with _PREPARED_LOCK:
+        entry = _PREPARED.pop(X.ctypes.data, None)
+    if entry is not None and entry[0].shape == X.shape and entry[0].dtype == X.dtype:
+        return entry[1]
+    return to_blocked_csc(X)
 
 
 @numba.njit(inline="always", fastmath=True, **_JIT)
@@ -195,6 +228,14 @@ def n_threads():
 def _pool():
     return ThreadPoolExecutor(max_workers=max(1, n_threads() - 1),
                               thread_name_prefix="skactrec-sparse")
+
+
+if hasattr(os, "register_at_fork"):  # a forked child has none of the pool's threads
+    os.register_at_fork(after_in_child=_pool.cache_clear)
+
+
+def _in_this_thread(kernel, n_units, *args):
+    kernel(np.arange(n_units), *args)
 
 
 def _in_threads(kernel, n_units, *args):

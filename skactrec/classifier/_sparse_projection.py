@@ -42,7 +42,7 @@ def _projection(x, kernel):
     # of the kernel's gradient into a new tensor (145 MB at the paper's size) took longer
     # than computing it.
     frames = np.ascontiguousarray(np.asarray(x), dtype=np.float32)
-    columns = _sparse_kernels.to_blocked_csc(frames)
+    columns = _sparse_kernels.columns_of(frames)  # converted ahead, in training
     y = _sparse_kernels.project(*columns, np.asarray(kernel), len(frames))
 
     def gradient(dy):

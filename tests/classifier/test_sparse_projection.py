@@ -158,6 +158,46 @@ def test_sparse_fit_equals_dense_fit_with_attention_and_dropout(monkeypatch):
     assert loaded.model_.get_layer("lstm").input_product == "sparse"
 
 
+def test_columns_converted_ahead_are_used_for_their_batch_only():
+    from skactrec.classifier import _sparse_kernels as kernels
+
+    batch = sparse_features((4, 5, 60), 0.2)
+    kernels.prepare_columns(batch)
+    flat = batch.reshape(-1, 60)
+    prepared = kernels._PREPARED[flat.ctypes.data][1]
+    assert kernels.columns_of(flat) is prepared  # the same memory: converted ahead
+    assert kernels.columns_of(flat) is not prepared  # used once, then converted anew
+    kernels.prepare_columns(batch)
+    assert kernels.columns_of(flat[:10]) is not prepared  # same address, other frames
+    for _ in range(3):
+        kernels.prepare_columns(sparse_features((2, 5, 60), 0.2))
+    assert len(kernels._PREPARED) == 2  # no more than two batches held
+    for got, expected in zip(kernels.columns_of(flat.copy()), kernels.to_blocked_csc(flat),
+                             strict=True):
+        np.testing.assert_array_equal(got, expected)
+
+
+@pytest.mark.parametrize("dropout", [0.0, 0.3])
+def test_training_batches_are_converted_ahead_without_dropout(monkeypatch, dropout):
+    """Without dropout the read-ahead thread converts each training batch; with it, the
+    frames the LSTM reads are masked, and the step converts them itself."""
+    from skactrec.classifier import _sparse_kernels
+
+    calls = {"ahead": 0, "in_step": 0}
+    convert = _sparse_kernels.to_blocked_csc
+
+    def counted(X, threads=True):
+        calls["in_step" if threads else "ahead"] += 1
+        return convert(X, threads)
+
+    monkeypatch.setattr(_sparse_kernels, "to_blocked_csc", counted)
+    X = sparse_features((12, 5, 100), 0.1)
+    LSTMVideoClassifier(n_units=4, epochs=2, batch_size=4, dropout=dropout,
+                        input_product="sparse", random_state=0).fit(X, labels(len(X)))
+    assert calls == ({"ahead": 6, "in_step": 0} if not dropout else
+                     {"ahead": 0, "in_step": 6})
+
+
 def test_a_sparse_fit_leaves_no_model_behind():
     """Nothing global holds a sparse fit's model (a traced tf.custom_gradient would), and no
     gradient is registered with TensorFlow."""
