@@ -119,10 +119,28 @@ def prepare_columns(frames):
     previous batch trains. :func:`columns_of` then finds them."""
     flat = frames.reshape(-1, frames.shape[-1])
     columns = to_blocked_csc(flat, threads=False)
+    key = flat.ctypes.data
     with _PREPARED_LOCK:
-        _PREPARED[flat.ctypes.data] = (flat, columns)  # the entry keeps the memory alive
+        _PREPARED[key] = (flat, columns)  # the entry keeps the memory alive
         while len(_PREPARED) > 2:
             _PREPARED.popitem(last=False)
+    return key
+
+
+class ColumnsAhead:
+    """:func:`prepare_columns` for one training run's batches; :meth:`close` drops those
+    never trained on (a run stopped early), so that none outlives the run."""
+
+    def __init__(self):
+        self.keys = []
+
+    def __call__(self, frames):
+        self.keys.append(prepare_columns(frames))
+
+    def close(self):
+        with _PREPARED_LOCK:
+            for key in self.keys:
+                _PREPARED.pop(key, None)
 
 
 def columns_of(X):

@@ -149,13 +149,15 @@ class _Loop:
 
     def run(self, progress, epochs, ctrl_c):
         first = progress.epoch * self.steps + progress.step
-        batches = read_ahead(self.X, self.Y, self.train_batches[first:],
-                             prepare=_sparse_preparation(self.model))
+        prepare = _sparse_preparation(self.model)
+        batches = read_ahead(self.X, self.Y, self.train_batches[first:], prepare=prepare)
         try:
             while progress.epoch < epochs and not progress.stopped:
                 self._epoch(progress, batches, ctrl_c)
         finally:
             batches.close()  # ends the read-ahead thread when training stopped early
+            if prepare is not None:
+                prepare.close()
 
     def _epoch(self, progress, batches, ctrl_c):
         model, epoch = self.model, progress.epoch
@@ -219,9 +221,9 @@ def _sparse_preparation(model):
         return None
     if getattr(lstm, "input_product", "dense") != "sparse" or lstm.dropout:
         return None
-    from ._sparse_kernels import prepare_columns
+    from ._sparse_kernels import ColumnsAhead
 
-    return prepare_columns
+    return ColumnsAhead()
 
 
 def _single_replica_gradients(optimizer):

@@ -191,11 +191,21 @@ def test_training_batches_are_converted_ahead_without_dropout(monkeypatch, dropo
         return convert(X, threads)
 
     monkeypatch.setattr(_sparse_kernels, "to_blocked_csc", counted)
-    X = sparse_features((12, 5, 100), 0.1)
-    LSTMVideoClassifier(n_units=4, epochs=2, batch_size=4, dropout=dropout,
-                        input_product="sparse", random_state=0).fit(X, labels(len(X)))
+    X, y = sparse_features((12, 5, 100), 0.1), labels(12)
+    params = dict(n_units=4, batch_size=4, dropout=dropout, input_product="sparse",
+                  random_state=0)
+    LSTMVideoClassifier(epochs=2, **params).fit(X, y)
     assert calls == ({"ahead": 6, "in_step": 0} if not dropout else
                      {"ahead": 0, "in_step": 6})
+    if dropout:
+        return
+    # A fit stopped after its first batch: the batch read ahead is not kept afterwards.
+    class StopAfterABatch(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            self.model.stop_training = True
+
+    clf = LSTMVideoClassifier(epochs=2, callbacks=[StopAfterABatch()], **params).fit(X, y)
+    assert clf.n_iter_ == 1 and calls["ahead"] == 6 + 2 and not _sparse_kernels._PREPARED
 
 
 def test_a_sparse_fit_leaves_no_model_behind():
