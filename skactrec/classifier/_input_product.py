@@ -2,7 +2,7 @@
 from the frames' nonzeros (:mod:`._sparse_kernels`), chosen from the density of X.
 
 ``"auto"`` takes the sparse product where it was measured faster
-(``benchmarks/bench_fit.py --densities``): features with at most ``SPARSE_BELOW`` of
+(``benchmarks/bench_fit.py --sparse``): features with at most ``SPARSE_BELOW`` of
 nonzeros (ImageNet's ``block5_pool`` features of real clips: about 0.1), a projection big
 enough for its time to matter, float32, TensorFlow on the CPU. VGG16 with random weights
 (about 0.5 nonzero), ``pooling="avg"`` features (dense), mixed precision and GPUs keep
